@@ -33,7 +33,7 @@ internal static class BoundsRules
             c.Gpus?.MemoryBytesPerGpu is { } mem ? Range(Fields.GpuMemory, mem, 1L << 30, MaxGpuMemoryBytes, "bytes") : null,
             c.Gpus?.GpusPerNode is { } perNode ? Range(Fields.GpusPerNode, perNode, 1, 64) : null,
             Dtype(s.Dtype),
-            BlockSize(s),
+            s.BlockSize is >= 1 and <= 1024 ? BlockSize(s) : null,
         };
         return findings.OfType<Finding>();
     }
