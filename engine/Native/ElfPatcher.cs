@@ -46,13 +46,13 @@ public class LlmOperatorPatchTorchSharpGlibcxx : Task
                 if (GlibcxxPatcher.PatchFile(path, msg => Log.LogMessage(MessageImportance.Normal, msg)))
                     patched.Add(item);
             }
-            catch (ElfPatchException e)
+            catch (Exception e)
             {
-                Log.LogError("Cannot apply the GLIBCXX_3.4.32 fix to '{0}': {1}", path, e.Message);
-            }
-            catch (Exception e) when (e is IndexOutOfRangeException || e is ArgumentException)
-            {
-                Log.LogError("Cannot apply the GLIBCXX_3.4.32 fix to '{0}': truncated or malformed ELF file ({1}).", path, e.Message);
+                // Offsets read from a damaged file surface as index/overflow errors: say so plainly.
+                string why = e is IndexOutOfRangeException || e is OverflowException
+                    ? "truncated or malformed ELF file (" + e.Message + ")"
+                    : e.Message;
+                Log.LogError("Cannot apply the {0} fix to '{1}': {2}", GlibcxxPatcher.MissingVersion, path, why);
             }
         }
         PatchedFiles = patched.ToArray();
@@ -115,8 +115,7 @@ internal static class GlibcxxPatcher
     /// <summary>Patches the file in place (via a temp file). Returns true when it needs the compat library.</summary>
     public static bool PatchFile(string path, Action<string> log)
     {
-        byte[] original = File.ReadAllBytes(path);
-        var elf = new ElfFile((byte[])original.Clone());
+        var elf = new ElfFile(File.ReadAllBytes(path));
         if (!elf.IsX86_64)
         {
             log(path + " is not an x86-64 ELF file; left unchanged.");
@@ -218,11 +217,11 @@ internal static class GlibcxxPatcher
     {
         foreach (var reference in elf.DynStrReferences())
         {
-            if (reference.Key == "dynamic entry " + runPath.Index)
+            if (reference.DynamicIndex == runPath.Index)
                 continue;
-            if (reference.Value >= start && reference.Value < end)
-                throw new ElfPatchException(reference.Key + " points into the bytes of DT_RUNPATH that would be overwritten (dynstr offset " +
-                    reference.Value + ", range " + start + ".." + end + ").");
+            if (reference.Offset >= start && reference.Offset < end)
+                throw new ElfPatchException(reference.What + " points into the DT_RUNPATH bytes that the patch rewrites (dynstr offset " +
+                    reference.Offset + ", rewritten string range " + start + ".." + (end - 1) + ").");
         }
     }
 
@@ -321,6 +320,21 @@ internal struct DynamicEntry
     public ulong Value;
 }
 
+/// <summary>A dynstr offset stored somewhere in the file; DynamicIndex is -1 outside .dynamic.</summary>
+internal struct StringRef
+{
+    public string What;
+    public ulong Offset;
+    public int DynamicIndex;
+
+    public StringRef(string what, ulong offset, int dynamicIndex = -1)
+    {
+        What = what;
+        Offset = offset;
+        DynamicIndex = dynamicIndex;
+    }
+}
+
 internal struct Vernaux
 {
     public long Offset;   // file offset of the Elf64_Vernaux record
@@ -334,7 +348,7 @@ internal sealed class ElfFile
     public readonly byte[] Data;
     public readonly List<DynamicEntry> Dynamic = new List<DynamicEntry>();
     private readonly List<long[]> _loads = new List<long[]>(); // {p_offset, p_vaddr, p_filesz}
-    private long _dynamicOffset;
+    private long _dynamicOffset, _dynamicSize;
     public bool IsX86_64 { get; }
     public ulong DynStrSize { get; private set; }
     public int DynSymCount { get; private set; }
@@ -368,7 +382,10 @@ internal sealed class ElfFile
             if (type == Elf.PT_LOAD)
                 _loads.Add(new[] { (long)ReadU64(ph + 8), (long)ReadU64(ph + 16), (long)ReadU64(ph + 32) });
             else if (type == Elf.PT_DYNAMIC)
+            {
                 _dynamicOffset = (long)ReadU64(ph + 8);
+                _dynamicSize = (long)ReadU64(ph + 32);
+            }
         }
         if (_dynamicOffset < 0)
             throw new ElfPatchException("no PT_DYNAMIC program header.");
@@ -376,7 +393,7 @@ internal sealed class ElfFile
 
     private void ReadDynamic()
     {
-        for (int i = 0; ; i++)
+        for (int i = 0; i < _dynamicSize / Elf.DYN_SIZE; i++)
         {
             long at = _dynamicOffset + (long)i * Elf.DYN_SIZE;
             var entry = new DynamicEntry { Index = i, Tag = (long)ReadU64(at), Value = ReadU64(at + 8) };
@@ -384,6 +401,7 @@ internal sealed class ElfFile
                 return;
             Dynamic.Add(entry);
         }
+        throw new ElfPatchException(".dynamic has no DT_NULL terminator.");
     }
 
     private void ReadDynamicTables()
@@ -481,26 +499,26 @@ internal sealed class ElfFile
     }
 
     /// <summary>Every dynstr offset the file refers to, labelled for error messages.</summary>
-    public IEnumerable<KeyValuePair<string, ulong>> DynStrReferences()
+    public IEnumerable<StringRef> DynStrReferences()
     {
         foreach (var entry in Dynamic)
         {
             if (Array.IndexOf(Elf.StringTags, entry.Tag) >= 0)
-                yield return Ref("dynamic entry " + entry.Index, entry.Value);
+                yield return new StringRef("dynamic entry " + entry.Index + " (tag 0x" + entry.Tag.ToString("x") + ")", entry.Value, entry.Index);
         }
         foreach (long need in VerneedRecords())
         {
-            yield return Ref("verneed file name", ReadU32(need + 4));
+            yield return new StringRef("verneed file name", ReadU32(need + 4));
             foreach (long aux in VernauxRecords(need))
-                yield return Ref("verneed aux name", ReadU32(aux + 8));
+                yield return new StringRef("verneed aux name", ReadU32(aux + 8));
         }
         foreach (var reference in VerdefNames())
             yield return reference;
         for (int i = 0; i < DynSymCount; i++)
-            yield return Ref("dynamic symbol " + i + " name", ReadU32(_dynSym + (long)i * Elf.SYM_SIZE));
+            yield return new StringRef("dynamic symbol " + i + " name", ReadU32(_dynSym + (long)i * Elf.SYM_SIZE));
     }
 
-    private IEnumerable<KeyValuePair<string, ulong>> VerdefNames()
+    private IEnumerable<StringRef> VerdefNames()
     {
         ulong? address = FindTag(Elf.DT_VERDEF);
         if (address == null)
@@ -512,14 +530,12 @@ internal sealed class ElfFile
             long aux = def + ReadU32(def + 12); // vd_aux
             for (int j = 0, auxCount = ReadU16(def + 6); j < auxCount; j++) // vd_cnt
             {
-                yield return Ref("verdef aux name", ReadU32(aux));
+                yield return new StringRef("verdef aux name", ReadU32(aux));
                 aux += ReadU32(aux + 4); // vda_next
             }
             def += ReadU32(def + 16); // vd_next
         }
     }
-
-    private static KeyValuePair<string, ulong> Ref(string what, ulong offset) => new KeyValuePair<string, ulong>(what, offset);
 
     public string DynString(ulong offset)
     {
@@ -550,7 +566,7 @@ internal sealed class ElfFile
 
     public ushort ReadU16(long at) => (ushort)(Data[at] | Data[at + 1] << 8);
 
-    public uint ReadU32(long at) => (uint)(ReadU16(at) | ReadU16(at + 2) << 16);
+    public uint ReadU32(long at) => ReadU16(at) | (uint)ReadU16(at + 2) << 16;
 
     public ulong ReadU64(long at) => ReadU32(at) | (ulong)ReadU32(at + 4) << 32;
 

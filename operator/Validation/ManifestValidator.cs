@@ -1,0 +1,81 @@
+using System.Text.Json;
+using k8s;
+using LlmOperator.Operator.Crds;
+using LlmOperator.Operator.Entities;
+using LlmOperator.Rules.Validation;
+using YamlDotNet.RepresentationModel;
+
+namespace LlmOperator.Operator.Validation;
+
+/// <summary>The outcome for one ModelDeployment document.</summary>
+public sealed record ResourceResult(string File, int Line, string? Namespace, string Name, IReadOnlyList<Finding> Findings)
+{
+    public bool IsValid => Findings.All(f => f.Severity != Severity.Error);
+}
+
+/// <summary>
+/// Validates manifests offline, as a GitOps pipeline does before merge: each ModelDeployment against the CRD schema,
+/// then against the rules. ConfigMaps in the same input serve <c>spec.model.config.configMapKeyRef</c>.
+/// </summary>
+public static class ManifestValidator
+{
+    public const string SchemaRule = "schema";
+
+    public static IReadOnlyList<ResourceResult> Validate(IReadOnlyList<ManifestDocument> documents)
+    {
+        foreach (var doc in documents.Where(d => !IsModelDeployment(d) && !IsConfigMap(d)))
+            throw new ManifestException($"{doc.Location}: kind '{doc.Kind}' ({doc.ApiVersion}) is not a ModelDeployment; " +
+                                        $"expected apiVersion {V1Alpha1ModelDeployment.GroupVersion}, kind {V1Alpha1ModelDeployment.EntityKind}.");
+        var configMaps = documents.Where(IsConfigMap).ToList();
+        var schema = CrdGenerator.Generate().Spec.Versions[0].Schema.OpenAPIV3Schema;
+        return documents.Where(IsModelDeployment).Select(d => ValidateOne(d, schema, configMaps)).ToList();
+    }
+
+    private static ResourceResult ValidateOne(ManifestDocument doc, k8s.Models.V1JSONSchemaProps schema, IReadOnlyList<ManifestDocument> configMaps)
+    {
+        var violations = new List<SchemaViolation>();
+        var json = SchemaConverter.Convert(doc.Root, schema, "", violations);
+        string name = Metadata(doc, "name") ?? "(unnamed)";
+        string? ns = Metadata(doc, "namespace");
+        if (violations.Count > 0)
+            return new ResourceResult(doc.File, doc.Line, ns, name, violations.Select(v => new Finding(
+                SchemaRule, Severity.Error, v.Field, $"line {v.Line}: {v.Message}.", "Correct the field to match the CRD (kubectl explain modeldeployment.spec).")).ToList());
+        var resource = KubernetesJson.Deserialize<V1Alpha1ModelDeployment>(json!.ToJsonString());
+        var report = ModelDeploymentValidator.Validate(resource, (n, cm, key) => Lookup(configMaps, n ?? ns, cm, key));
+        return new ResourceResult(doc.File, doc.Line, ns, name, report.Findings);
+    }
+
+    private static string? Lookup(IReadOnlyList<ManifestDocument> configMaps, string? ns, string name, string key)
+    {
+        var match = configMaps.FirstOrDefault(c => Metadata(c, "name") == name && (Metadata(c, "namespace") ?? ns) == ns);
+        if (match is null) return null;
+        var data = match.Root.Children.TryGetValue(new YamlScalarNode("data"), out var node)
+            ? node as YamlMappingNode : null;
+        return data?.Children.TryGetValue(new YamlScalarNode(key), out var value) == true
+            ? (value as YamlScalarNode)?.Value
+            : null;
+    }
+
+    private static string? Metadata(ManifestDocument doc, string field) =>
+        doc.Root.Children.TryGetValue(new YamlScalarNode("metadata"), out var m)
+        && m is YamlMappingNode map
+        && map.Children.TryGetValue(new YamlScalarNode(field), out var v)
+            ? (v as YamlScalarNode)?.Value
+            : null;
+
+    private static bool IsModelDeployment(ManifestDocument d) =>
+        d.Kind == V1Alpha1ModelDeployment.EntityKind && d.ApiVersion == V1Alpha1ModelDeployment.GroupVersion;
+
+    private static bool IsConfigMap(ManifestDocument d) => d.Kind == "ConfigMap" && d.ApiVersion == "v1";
+
+    /// <summary>Results as the JSON that <c>validate -o json</c> prints.</summary>
+    public static string ToJson(IReadOnlyList<ResourceResult> results) => JsonSerializer.Serialize(new
+    {
+        valid = results.All(r => r.IsValid),
+        resources = results.Select(r => new
+        {
+            file = r.File, line = r.Line, @namespace = r.Namespace, name = r.Name, valid = r.IsValid,
+            findings = r.Findings.Select(f => new { ruleId = f.RuleId, severity = f.Severity.ToString(), field = f.Field, message = f.Message, fix = f.Fix }),
+        }),
+    }, new JsonSerializerOptions { WriteIndented = true });
+}
