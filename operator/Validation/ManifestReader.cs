@@ -35,6 +35,12 @@ public static class ManifestReader
         {
             throw new ManifestException($"{file}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {Innermost(e).Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException when input ends inside a flow collection.
+            int lines = text.Split('\n').Length;
+            throw new ManifestException($"{file}:{lines}:1: invalid YAML: unexpected end of input (an unclosed '{{' or '[').");
+        }
         var documents = new List<ManifestDocument>();
         foreach (var doc in stream.Documents)
         {

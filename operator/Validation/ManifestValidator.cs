@@ -40,7 +40,17 @@ public static class ManifestValidator
         if (violations.Count > 0)
             return new ResourceResult(doc.File, doc.Line, ns, name, violations.Select(v => new Finding(
                 SchemaRule, Severity.Error, v.Field, $"line {v.Line}: {v.Message}.", "Correct the field to match the CRD (kubectl explain modeldeployment.spec).")).ToList());
-        var resource = KubernetesJson.Deserialize<V1Alpha1ModelDeployment>(json!.ToJsonString());
+        V1Alpha1ModelDeployment resource;
+        try
+        {
+            resource = KubernetesJson.Deserialize<V1Alpha1ModelDeployment>(json!.ToJsonString());
+        }
+        catch (JsonException e)
+        {
+            // The schema leaves metadata free-form; a wrongly typed metadata field only shows here.
+            return new ResourceResult(doc.File, doc.Line, ns, name, [new Finding(SchemaRule, Severity.Error, e.Path ?? "metadata",
+                $"cannot be read: {e.Message}", "Correct the field's type (labels and annotations map strings to strings).")]);
+        }
         var report = ModelDeploymentValidator.Validate(resource, (n, cm, key) => Lookup(configMaps, n ?? ns, cm, key));
         return new ResourceResult(doc.File, doc.Line, ns, name, report.Findings);
     }

@@ -36,7 +36,7 @@ public static class SchemaConverter
         var result = new JsonObject();
         foreach (var (keyNode, valueNode) in map.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? "";
+            string key = KeyOf(keyNode);
             string child = path.Length == 0 ? key : $"{path}.{key}";
             if (!schema.Properties.TryGetValue(key, out var propertySchema))
             {
@@ -113,7 +113,7 @@ public static class SchemaConverter
     /// <summary>Free-form content (metadata): YAML's own plain-scalar typing.</summary>
     private static JsonNode? Untyped(YamlNode node) => node switch
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", Untyped(kv.Value)))),
+        YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(KeyOf(kv.Key), Untyped(kv.Value)))),
         YamlSequenceNode seq => new JsonArray(seq.Children.Select(Untyped).ToArray()),
         YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } s when long.TryParse(s.Value, out long l) => JsonValue.Create(l),
         YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "true" or "false" } s => JsonValue.Create(s.Value == "true"),
@@ -128,6 +128,8 @@ public static class SchemaConverter
         violations.Add(new(path, Line(node), $"must be {expected}, found {found}"));
         return null;
     }
+
+    private static string KeyOf(YamlNode key) => key is YamlScalarNode s ? s.Value ?? "" : key.ToString();
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
 }
