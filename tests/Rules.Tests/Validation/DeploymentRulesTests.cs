@@ -59,6 +59,38 @@ public sealed class DeploymentRulesTests
         Assert.False(string.IsNullOrWhiteSpace(error.Fix));
     }
 
+    // The other direction: the nearest settings on the valid side of each rule do not fire it.
+    public static TheoryData<string, EngineSettings, string> Neighbours => new()
+    {
+        { "tp 2 divides heads", Engine(tp: 2), RuleIds.TpAttentionHeads },
+        { "tp 8 splits kv heads", Engine(tp: 8), RuleIds.TpKvHeads },
+        { "tp 8 within 8 per node", Engine(tp: 8), RuleIds.TpGpusPerNode },
+        { "len at model max", Engine(tp: 8, maxModelLen: 10_485_760), RuleIds.MaxModelLenExceedsModel },
+        { "batched == seqs", Engine() with { MaxNumBatchedTokens = 256, MaxNumSeqs = 256 }, RuleIds.BatchedTokensBelowSeqs },
+        { "tp 64", Engine(tp: 64), RuleIds.ValueOutOfRange },
+        { "len 1", Engine(maxModelLen: 1), RuleIds.ValueOutOfRange },
+        { "utilization 1", Engine() with { GpuMemoryUtilization = 1.0 }, RuleIds.ValueOutOfRange },
+        { "dtype half", Engine() with { Dtype = "half" }, RuleIds.DtypeUnknown },
+        { "block 128", Engine(blockSize: 128), RuleIds.BlockSizeUnsupported },
+        { "block 128 divides chunk", Engine(blockSize: 128), RuleIds.ChunkBlockMultiple },
+        { "len fits kv cache", Engine(tp: 4, maxModelLen: 400_000), RuleIds.KvCacheCapacity },
+        { "budget usable", Engine() with { MaxNumSeqs = 2, MaxNumBatchedTokens = 8192 }, RuleIds.BatchedTokensAboveCapacity },
+        { "len set", Engine(maxModelLen: 8192), RuleIds.MaxModelLenDefaulted },
+    };
+
+    [Theory]
+    [MemberData(nameof(Neighbours))]
+    public void Validate_Should_NotFire_When_NeighbourIsValid(string why, EngineSettings settings, string ruleId) =>
+        Assert.False(Validate(settings).Findings.Any(f => f.RuleId == ruleId), why);
+
+    [Fact]
+    public void Validate_Should_ExplainDefault_When_MaxModelLenUnset()
+    {
+        var report = Validate(Engine(tp: 8, maxModelLen: null));
+        Assert.Contains(report.Findings, f => f.RuleId == RuleIds.MaxModelLenDefaulted && f.Message.Contains("10,485,760"));
+        Assert.Contains(RuleIds.KvCacheCapacity, report.ErrorIds());   // 10 M tokens of KV cache do not fit 8 GPUs
+    }
+
     [Fact]
     public void Validate_Should_ListWorkingTpValues_When_TpDoesNotDivideHeads()
     {
