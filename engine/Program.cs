@@ -1,1 +1,7 @@
-return 0;
+using System.CommandLine;
+using LlmOperator.Engine.Hosting;
+
+// Wiring only: each subcommand lives with its concept; `serve` is the Kubernetes-facing one.
+var root = new RootCommand("LLM Operator inference engine (TorchSharp). See docs/engine-process-contract.md.");
+root.Subcommands.Add(ServeCommand.Create());
+return await CommandLineRunner.InvokeAsync(root, args);

@@ -20,6 +20,7 @@ public sealed record ResourceResult(string File, int Line, string? Namespace, st
 public static class ManifestValidator
 {
     public const string SchemaRule = "schema";
+    public const string CelRule = "crd-rule";
 
     public static IReadOnlyList<ResourceResult> Validate(IReadOnlyList<ManifestDocument> documents)
     {
@@ -37,9 +38,10 @@ public static class ManifestValidator
         var json = SchemaConverter.Convert(doc.Root, schema, "", violations);
         string name = Metadata(doc, "name") ?? "(unnamed)";
         string? ns = Metadata(doc, "namespace");
-        if (violations.Count > 0)
-            return new ResourceResult(doc.File, doc.Line, ns, name, violations.Select(v => new Finding(
-                SchemaRule, Severity.Error, v.Field, $"line {v.Line}: {v.Message}.", "Correct the field to match the CRD (kubectl explain modeldeployment.spec).")).ToList());
+        var schemaFindings = violations.Select(ToFinding).ToList();
+        // Wrongly typed documents cannot be read further; failed CEL rules still leave a readable resource.
+        if (violations.Any(v => !v.IsCelRule))
+            return new ResourceResult(doc.File, doc.Line, ns, name, schemaFindings);
         V1Alpha1ModelDeployment resource;
         try
         {
@@ -52,8 +54,12 @@ public static class ManifestValidator
                 $"cannot be read: {e.Message}", "Correct the field's type (labels and annotations map strings to strings).")]);
         }
         var report = ModelDeploymentValidator.Validate(resource, (n, cm, key) => Lookup(configMaps, n ?? ns, cm, key));
-        return new ResourceResult(doc.File, doc.Line, ns, name, report.Findings);
+        return new ResourceResult(doc.File, doc.Line, ns, name, [.. schemaFindings, .. report.Findings]);
     }
+
+    private static Finding ToFinding(SchemaViolation v) => v.IsCelRule
+        ? new Finding(CelRule, Severity.Error, v.Field, $"line {v.Line}: {v.Message}.", "Change the fields the rule names (the CRD's x-kubernetes-validations).")
+        : new Finding(SchemaRule, Severity.Error, v.Field, $"line {v.Line}: {v.Message}.", "Correct the field to match the CRD (kubectl explain modeldeployment.spec).");
 
     private static string? Lookup(IReadOnlyList<ManifestDocument> configMaps, string? ns, string name, string key)
     {

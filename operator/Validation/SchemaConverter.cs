@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using k8s.Models;
@@ -7,7 +8,8 @@ using YamlDotNet.RepresentationModel;
 namespace LlmOperator.Operator.Validation;
 
 /// <summary>A place where a document breaks the CRD's schema, with its line.</summary>
-public sealed record SchemaViolation(string Field, int Line, string Message);
+/// <param name="IsCelRule">True for a failed <c>x-kubernetes-validations</c> rule: the document is still well-typed.</param>
+public sealed record SchemaViolation(string Field, int Line, string Message, bool IsCelRule = false);
 
 /// <summary>
 /// Checks a YAML document against the CRD's OpenAPI schema the way the API server would (types, required fields,
@@ -51,7 +53,19 @@ public static class SchemaConverter
             if (!result.ContainsKey(required) && !map.Children.ContainsKey(new YamlScalarNode(required)))
                 violations.Add(new(path.Length == 0 ? required : $"{path}.{required}", Line(map), "required field is missing"));
         }
+        ApplyDefaults(result, schema);
+        CelRules.Check(result, schema, path, Line(map), violations);
         return result;
+    }
+
+    /// <summary>Structural defaulting, as the API server does before validation (CEL rules see defaults).</summary>
+    private static void ApplyDefaults(JsonObject result, V1JSONSchemaProps schema)
+    {
+        foreach (var (name, property) in schema.Properties)
+        {
+            if (!result.ContainsKey(name) && property.DefaultProperty is { } value)
+                result[name] = JsonSerializer.SerializeToNode(value);
+        }
     }
 
     private static JsonNode Array(YamlSequenceNode seq, V1JSONSchemaProps schema, string path, List<SchemaViolation> violations)

@@ -98,6 +98,18 @@ public sealed class ValidateCommandTests
         Assert.Contains("[model-unknown] spec.model.name", stdout);
     }
 
+    /// <summary>The CRD's CEL rules, evaluated with the Cel library on the defaulted object, as the API server does.</summary>
+    [Fact]
+    public void Validate_Should_EnforceCelRules_When_CrossFieldRuleBroken()
+    {
+        string file = TempFile("apiVersion: inference.llmoperator.dev/v1alpha1\nkind: ModelDeployment\nmetadata: {name: a}\nspec:\n  model: {name: llmoperator/tiny-llama, config: {inline: \"{}\", configMapKeyRef: {name: x}}}\n  engine: {runtime: vllm, blockSize: 8, maxNumBatchedTokens: 100}\n");
+        var (exit, stdout, _) = Run("text", file);
+        Assert.Equal(1, exit);
+        Assert.Contains("spec.model.config: line 5: set exactly one of configMapKeyRef or inline", stdout);
+        Assert.Contains("spec.engine.maxNumBatchedTokens: line 6: maxNumBatchedTokens must be at least maxNumSeqs", stdout);  // maxNumSeqs defaulted to 256
+        Assert.Contains("spec.engine.blockSize: line 6: vLLM's FlashAttention backends need a blockSize that is a multiple of 16", stdout);
+    }
+
     private static string TempFile(string content)
     {
         string path = Path.Combine(Path.GetTempPath(), $"md-{Guid.NewGuid():N}.yaml");
