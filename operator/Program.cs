@@ -7,4 +7,12 @@ var root = new RootCommand("LLM Operator: validates, rolls out and rolls back Mo
     ValidateCommand.Create(),
     CrdsCommand.Create(),
 };
-return root.Parse(args).Invoke();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // Usage errors exit 2, like unreadable input: exit 1 means "a resource is invalid" to pipelines.
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine("Run with --help for usage.");
+    return 2;
+}
+return parse.Invoke();

@@ -110,6 +110,25 @@ public sealed class ValidateCommandTests
         Assert.Contains("spec.engine.blockSize: line 6: vLLM's FlashAttention backends need a blockSize that is a multiple of 16", stdout);
     }
 
+    [Theory]
+    [InlineData("validate", "-f", "examples/tiny-llama4.yaml", "-o", "yaml")]
+    [InlineData("validate")]
+    [InlineData("no-such-command")]
+    public void Main_Should_ExitTwo_When_UsageIsWrong(params string[] args)
+    {
+        var main = typeof(ValidateCommand).Assembly.EntryPoint!;
+        var previous = Console.Error;
+        Console.SetError(TextWriter.Null);
+        try
+        {
+            Assert.Equal(2, main.Invoke(null, [args]));
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+    }
+
     private static string TempFile(string content)
     {
         string path = Path.Combine(Path.GetTempPath(), $"md-{Guid.NewGuid():N}.yaml");
