@@ -1,6 +1,7 @@
 using k8s.Models;
 using LlmOperator.Operator.Entities;
 using LlmOperator.Rules.Architecture;
+using LlmOperator.Rules.Defects;
 using LlmOperator.Rules.Settings;
 using LlmOperator.Rules.Validation;
 
@@ -30,7 +31,7 @@ public static class ModelDeploymentValidator
     public static EngineSettings ToSettings(EngineSpec engine) => new()
     {
         Runtime = engine.Runtime == EngineRuntimeName.Vllm ? EngineRuntime.Vllm : EngineRuntime.Engine,
-        RuntimeVersion = engine.RuntimeVersion ?? TagOf(engine.Image),
+        RuntimeVersion = engine.RuntimeVersion ?? RuntimeVersion.TagOf(engine.Image),
         TensorParallelSize = engine.TensorParallelSize,
         MaxModelLen = engine.MaxModelLen,
         BlockSize = engine.BlockSize,
@@ -71,13 +72,5 @@ public static class ModelDeploymentValidator
             return (null, new Finding(ModelConfigInvalid, Severity.Error, "spec.model.config", e.Message,
                 "Provide the model's Hugging Face config.json (model_type llama4, llama4_text or llama)."));
         }
-    }
-
-    /// <summary>The tag of an image reference (<c>vllm/vllm-openai:v0.8.3</c> → <c>v0.8.3</c>), or null.</summary>
-    private static string? TagOf(string? image)
-    {
-        if (string.IsNullOrEmpty(image) || image.Contains('@')) return null;
-        int colon = image.IndexOf(':', image.LastIndexOf('/') + 1);
-        return colon < 0 ? null : image[(colon + 1)..];
     }
 }

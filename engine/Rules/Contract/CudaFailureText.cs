@@ -32,7 +32,4 @@ public static class CudaFailureText
         }
         return null;
     }
-
-    /// <summary>The exit code of a class (the enum's value).</summary>
-    public static int ExitCode(FailureClass failureClass) => (int)failureClass;
 }

@@ -22,12 +22,14 @@ public sealed partial record RuntimeVersion(Version Number, bool IsPrerelease) :
     }
 
     /// <summary>The version in an image reference's tag (<c>vllm/vllm-openai:v0.8.3</c>), or null.</summary>
-    public static RuntimeVersion? FromImage(string? image)
+    public static RuntimeVersion? FromImage(string? image) => Parse(TagOf(image));
+
+    /// <summary>The tag of an image reference (<c>registry:5000/vllm/vllm-openai:v0.8.3</c> → <c>v0.8.3</c>); null without one or for a digest.</summary>
+    public static string? TagOf(string? image)
     {
         if (string.IsNullOrWhiteSpace(image) || image.Contains('@')) return null;
-        int slash = image.LastIndexOf('/');
-        int colon = image.IndexOf(':', slash + 1);
-        return colon < 0 ? null : Parse(image[(colon + 1)..]);
+        int colon = image.IndexOf(':', image.LastIndexOf('/') + 1);
+        return colon < 0 ? null : image[(colon + 1)..];
     }
 
     public int CompareTo(RuntimeVersion? other)
