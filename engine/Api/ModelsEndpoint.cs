@@ -14,7 +14,7 @@ public static class ModelsEndpoint
 
     private static ModelList List(ServeOptions options, ModelArchitecture model)
     {
-        long maxModelLen = options.Settings.MaxModelLen ?? model.DerivedMaxModelLen;
+        long maxModelLen = options.Settings.EffectiveMaxModelLen(model);
         return new ModelList(options.ServedModelNames
             .Select(name => new ModelCard(name, Created, "llmoperator", options.Model, maxModelLen))
             .ToList());

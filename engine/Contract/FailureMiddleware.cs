@@ -23,7 +23,7 @@ public sealed class FailureMiddleware(RequestDelegate next, EngineState state, F
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
-            // A request cancelled by the failure token reports no CUDA text itself, but failed all the same.
+            // An ordinary exception after the engine has failed (the device is gone) is that failure too.
             if ((reporter.Report(e) ?? state.Failure) is { } failure)
             {
                 await OpenAiError.WriteAsync(context, StatusCodes.Status500InternalServerError, OpenAiError.For(failure));

@@ -7,18 +7,14 @@ namespace LlmOperator.Engine.Hosting;
 /// Where the process stands, as <c>/health</c> and <c>/ready</c> report it: starting until the device is initialised,
 /// ready, stopping once SIGTERM arrived, failed after a CUDA failure. The first failure wins; later ones only log.
 /// </summary>
-public sealed class EngineState : IDisposable
+public sealed class EngineState
 {
-    private readonly CancellationTokenSource _failed = new();
     private ComputeDevice? _device;
     private EngineFailure? _failure;
     private volatile bool _stopping;
 
     public ComputeDevice? Device => Volatile.Read(ref _device);
     public EngineFailure? Failure => Volatile.Read(ref _failure);
-
-    /// <summary>Cancelled on failure: long-running work (generation) links it so in-flight requests end at once.</summary>
-    public CancellationToken FailureToken => _failed.Token;
 
     public bool IsReady => Device is not null && Failure is null && !_stopping;
 
@@ -29,12 +25,5 @@ public sealed class EngineState : IDisposable
     public void MarkStopping() => _stopping = true;
 
     /// <summary>Records <paramref name="failure"/> unless one is already recorded; true when this call recorded it.</summary>
-    public bool TryFail(EngineFailure failure)
-    {
-        if (Interlocked.CompareExchange(ref _failure, failure, null) is not null) return false;
-        _failed.Cancel();
-        return true;
-    }
-
-    public void Dispose() => _failed.Dispose();
+    public bool TryFail(EngineFailure failure) => Interlocked.CompareExchange(ref _failure, failure, null) is null;
 }

@@ -9,53 +9,54 @@ namespace LlmOperator.Engine.Hosting;
 /// <summary>
 /// <c>serve</c>: the OpenAI-compatible server Kubernetes runs. Flag names and defaults follow vLLM's so a
 /// ModelDeployment renders the same arguments for either runtime; range checks are left to the shared rules so that
-/// start-up and admission refuse exactly the same settings.
+/// start-up and admission refuse exactly the same settings. The settings' flag names come from <see cref="Fields"/>, so
+/// a finding names the flag that was typed.
 /// </summary>
 public sealed class ServeCommand
 {
     private static readonly EngineSettings Defaults = new();
 
-    private readonly Option<string> _model = new("--model")
+    private readonly Option<string> _model = new(Fields.FlagFor(Fields.Model))
     {
         Description = "Directory with a Hugging Face config.json, or a catalog name (e.g. llmoperator/tiny-llama4).",
         Required = true,
     };
 
-    private readonly Option<int> _tensorParallelSize = new("--tensor-parallel-size", "-tp")
+    private readonly Option<int> _tensorParallelSize = new(Fields.FlagFor(Fields.TensorParallelSize), "-tp")
     {
         Description = "Number of tensor-parallel ranks.",
         DefaultValueFactory = _ => Defaults.TensorParallelSize,
     };
 
-    private readonly Option<long?> _maxModelLen = new("--max-model-len")
+    private readonly Option<long?> _maxModelLen = new(Fields.FlagFor(Fields.MaxModelLen))
     {
         Description = "Longest sequence (prompt + output); default: the model's maximum.",
     };
 
-    private readonly Option<int> _blockSize = new("--block-size")
+    private readonly Option<int> _blockSize = new(Fields.FlagFor(Fields.BlockSize))
     {
         Description = "Tokens per KV-cache block.",
         DefaultValueFactory = _ => Defaults.BlockSize,
     };
 
-    private readonly Option<double> _gpuMemoryUtilization = new("--gpu-memory-utilization")
+    private readonly Option<double> _gpuMemoryUtilization = new(Fields.FlagFor(Fields.GpuMemoryUtilization))
     {
         Description = "Fraction of each GPU's memory the engine may use.",
         DefaultValueFactory = _ => Defaults.GpuMemoryUtilization,
     };
 
-    private readonly Option<int> _maxNumSeqs = new("--max-num-seqs")
+    private readonly Option<int> _maxNumSeqs = new(Fields.FlagFor(Fields.MaxNumSeqs))
     {
         Description = "Most sequences in one step.",
         DefaultValueFactory = _ => Defaults.MaxNumSeqs,
     };
 
-    private readonly Option<int?> _maxNumBatchedTokens = new("--max-num-batched-tokens")
+    private readonly Option<int?> _maxNumBatchedTokens = new(Fields.FlagFor(Fields.MaxNumBatchedTokens))
     {
         Description = $"Token budget of one step; default {EngineSettings.DefaultMaxNumBatchedTokens}.",
     };
 
-    private readonly Option<string> _dtype = new("--dtype")
+    private readonly Option<string> _dtype = new(Fields.FlagFor(Fields.Dtype))
     {
         Description = "auto, bfloat16, float16 or float32.",
         DefaultValueFactory = _ => Defaults.Dtype,

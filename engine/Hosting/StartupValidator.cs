@@ -53,8 +53,7 @@ public static class StartupValidator
     }
 
     /// <summary>One finding as the process reports it: severity, rule id, the engine flag, message and fix.</summary>
-    public static string Describe(Finding f) =>
-        $"{f.Severity.ToString().ToLowerInvariant()} [{f.RuleId}] {Fields.FlagFor(f.Field)}: {f.Message} Fix: {f.Fix}";
+    public static string Describe(Finding f) => f.Describe(Fields.FlagFor(f.Field));
 
     private static int Fail(ServeOptions options, FailureClass failureClass, string message, IReadOnlyDictionary<string, string> settings)
     {

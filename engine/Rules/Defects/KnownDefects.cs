@@ -8,6 +8,7 @@ namespace LlmOperator.Rules.Defects;
 /// <summary>One known defect of a runtime, as data (<c>Defects/known-defects.json</c>).</summary>
 /// <param name="FixedIn">First release without the defect; releases before it are affected.</param>
 /// <param name="Condition">Name of the predicate on the settings (see <see cref="KnownDefects.Applies"/>).</param>
+/// <param name="Field">The resource field the finding names: the one to change.</param>
 /// <param name="Message">Template with {placeholders} filled from the settings.</param>
 public sealed record KnownDefect(
     string Id,
@@ -15,6 +16,7 @@ public sealed record KnownDefect(
     string Family,
     string FixedIn,
     string Condition,
+    string Field,
     string Message,
     string Fix,
     IReadOnlyList<string> References);

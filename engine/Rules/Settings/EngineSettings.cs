@@ -42,4 +42,7 @@ public sealed record EngineSettings
     public const int DefaultMaxNumBatchedTokens = 8192;
 
     public int EffectiveMaxNumBatchedTokens => MaxNumBatchedTokens ?? DefaultMaxNumBatchedTokens;
+
+    /// <summary>The maxModelLen the engine runs <paramref name="model"/> with: the setting, or the model's derived maximum.</summary>
+    public long EffectiveMaxModelLen(Architecture.ModelArchitecture model) => MaxModelLen ?? model.DerivedMaxModelLen;
 }

@@ -27,12 +27,9 @@ internal static class DefectRules
         foreach (var d in defects)
         {
             string v = version.ToString();
-            yield return new Finding(RuleIds.KnownDefect, Severity.Error, FieldOf(d),
+            yield return new Finding(RuleIds.KnownDefect, Severity.Error, d.Field,
                 $"[{d.Id}] " + KnownDefects.Render(d.Message, c.Model, c.Settings, c.MaxModelLen, v),
                 KnownDefects.Render(d.Fix, c.Model, c.Settings, c.MaxModelLen, v));
         }
     }
-
-    private static string FieldOf(KnownDefect d) =>
-        d.Condition == "chunked-attention-misaligned" ? Fields.MaxModelLen : Fields.RuntimeVersion;
 }

@@ -29,8 +29,4 @@ public static class DeploymentRules
             .ThenBy(f => f.Field, StringComparer.Ordinal)
             .ToList());
     }
-
-    /// <summary>The tensor-parallel sizes the divisibility rules accept for this model (ignoring memory).</summary>
-    public static IReadOnlyList<int> ValidTensorParallelSizes(ModelArchitecture model, EngineRuntime runtime, int? gpusPerNode) =>
-        ParallelismRules.ValidSizes(model, runtime, gpusPerNode);
 }

@@ -15,7 +15,10 @@ public enum Severity
 /// <param name="Fix">What to change.</param>
 public sealed record Finding(string RuleId, Severity Severity, string Field, string Message, string Fix)
 {
-    public override string ToString() => $"{Severity.ToString().ToLowerInvariant()} [{RuleId}] {Field}: {Message} Fix: {Fix}";
+    public override string ToString() => Describe(Field);
+
+    /// <summary>One line: severity, rule id, <paramref name="field"/> (the path, or the engine flag for it), message and fix.</summary>
+    public string Describe(string field) => $"{Severity.ToString().ToLowerInvariant()} [{RuleId}] {field}: {Message} Fix: {Fix}";
 }
 
 /// <summary>All findings of one validation.</summary>

@@ -38,7 +38,7 @@ internal static class MemoryRules
         return string.Join("; ", fixes) + ".";
     }
 
-    internal static string GiB(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB";
+    private static string GiB(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB";
 
     private static string KiB(long bytes) => $"{bytes / 1024.0:0.##} KiB";
 }

@@ -7,7 +7,7 @@ namespace LlmOperator.Rules.Validation;
 internal sealed record RuleContext(ModelArchitecture Model, EngineSettings Settings, GpuInventory? Gpus)
 {
     /// <summary>The maxModelLen the engine will run with: the setting, or the model's derived maximum.</summary>
-    public long MaxModelLen => Settings.MaxModelLen ?? Model.DerivedMaxModelLen;
+    public long MaxModelLen => Settings.EffectiveMaxModelLen(Model);
 
     public int Tp => Settings.TensorParallelSize;
 
