@@ -54,7 +54,7 @@ public sealed class EventRecorder(ObjectStore store, string component, Controlle
         {
             var stored = store.Get(BuiltInTypes.Events, existing.Namespace, existing.Name);
             if (stored is null) return false;
-            stored["count"] = ((int?)stored["count"] ?? 1) + 1;
+            stored["count"] = (stored["count"].AsLong() ?? 1) + 1;
             stored["lastTimestamp"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ");
             try
             {

@@ -86,6 +86,13 @@ internal static class ObjectJson
             ? map.Where(p => p.Value is JsonValue).ToDictionary(p => p.Key, p => p.Value!.ToString(), StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A JSON number whatever CLR type it was stored with: nodes built in memory keep their type
+    /// (int vs long), so a plain (long?) cast of a stored int throws.
+    /// </summary>
+    public static long? AsLong(this JsonNode? node) =>
+        node is JsonValue value && long.TryParse(value.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
+
     public static DateTimeOffset? ParseTime(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 
