@@ -17,11 +17,21 @@ internal sealed partial class DeploymentSync
     {
         var (newRs, oldSets) = FindReplicaSets(createIfMissing: true);
         var all = oldSets.Append(newRs).OfType<StoredObject<V1ReplicaSet>>().ToList();
+        if (all.Any(IsStatusBehind)) return SyncRolloutStatus(all, newRs);
         if (newRs is not null && ReconcileNewReplicaSet(all, newRs)) return SyncRolloutStatus(all, newRs);
         if (ReconcileOldReplicaSets(all, oldSets.Where(rs => SpecReplicas(rs) > 0).ToList(), newRs)) return SyncRolloutStatus(all, newRs);
         if (IsComplete(D.Status)) CleanupRevisionHistory(oldSets);
         return SyncRolloutStatus(all, newRs);
     }
+
+    /// <summary>
+    /// The ReplicaSet controller has not yet acted on the set's current spec. The next step waits for
+    /// it: a step taken on a status from before the last scale would count pods that are about to go
+    /// (breaking minAvailable) or miss pods still to be deleted (breaking replicas+maxSurge). Kubernetes
+    /// leaves this to timing; here both controllers share two cores with everything else.
+    /// </summary>
+    private static bool IsStatusBehind(StoredObject<V1ReplicaSet> rs) =>
+        (rs.Typed.Status?.ObservedGeneration ?? 0) < (rs.Typed.Metadata.Generation ?? 0);
 
     private bool ReconcileNewReplicaSet(List<StoredObject<V1ReplicaSet>> all, StoredObject<V1ReplicaSet> newRs)
     {

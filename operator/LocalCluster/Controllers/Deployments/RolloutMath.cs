@@ -88,7 +88,7 @@ internal static class RolloutMath
         foreach (var rs in oldSets.OrderBy(r => r.Created).ThenBy(r => r.Name, StringComparer.Ordinal))
         {
             if (total >= maxCleanup) break;
-            if (rs.Replicas == 0 || rs.Replicas == rs.AvailableReplicas) continue;
+            if (rs.Replicas == 0 || rs.Replicas <= rs.AvailableReplicas) continue;
             var down = Math.Min(maxCleanup - total, rs.Replicas - rs.AvailableReplicas);
             plan[rs.Name] = rs.Replicas - down;
             total += down;
