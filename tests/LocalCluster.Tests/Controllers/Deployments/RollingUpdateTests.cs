@@ -27,9 +27,11 @@ public sealed class RollingUpdateTests
         var counts = census.Counts;
         Assert.All(counts, c => Assert.True(c.Live <= replicas + surge, $"{c.Live} live pods at rv {c.ResourceVersion}, more than {replicas}+{surge}"));
         Assert.All(counts, c => Assert.True(c.Available >= replicas - unavailable, $"{c.Available} available pods at rv {c.ResourceVersion}, fewer than {replicas}-{unavailable}"));
-        // The rollout used the room it was given.
+        // The rollout used the room it was given: the new set starts with all the surge at once; and
+        // without surge an old pod must go before a new one starts. (With surge, whether availability
+        // dips depends on how fast new pods turn ready.)
         Assert.Equal(replicas + surge, counts.Max(c => c.Live));
-        Assert.Equal(replicas - unavailable, counts.Min(c => c.Available));
+        if (surge == 0) Assert.Equal(replicas - unavailable, counts.Min(c => c.Available));
         Assert.Contains(counts, c => c.Images.Contains("engine:v1") && c.Images.Contains("engine:v2"));
 
         var sets = cluster.ReplicaSets("web");
