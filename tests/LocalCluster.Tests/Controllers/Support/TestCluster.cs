@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LlmOperator.LocalCluster.Controllers;
 using LlmOperator.LocalCluster.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmOperator.LocalCluster.Tests.Controllers.Support;
 
@@ -61,6 +62,31 @@ internal sealed class TestCluster : IAsyncDisposable
             if (condition()) return;
             Assert.Fail($"timed out waiting until {what}. {describe?.Invoke()}");
         }
+    }
+
+    /// <summary>
+    /// Moves a fake cluster clock forward one step at a time until <paramref name="condition"/> holds,
+    /// giving the controllers a moment (up to a change in the store) after each step. For deadlines
+    /// and minReadySeconds: the outcome is decided by cluster time, not by how fast the machine is.
+    /// </summary>
+    public async Task AdvanceUntilAsync(FakeTimeProvider clock, TimeSpan step, int maxSteps, Func<bool> condition, string what)
+    {
+        for (var i = 0; i < maxSteps && !condition(); i++)
+        {
+            using var watch = Store.Watch(null, null, Store.CurrentResourceVersion);
+            clock.Advance(step);
+            using var settle = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            try
+            {
+                while (!condition()) await watch.Events.ReadAsync(settle.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Nothing decisive happened within this step: take the next one.
+            }
+        }
+
+        Assert.True(condition(), $"{what} did not happen within {maxSteps} steps of {step}");
     }
 
     /// <summary>Waits until an object exists and satisfies a test; returns it.</summary>
