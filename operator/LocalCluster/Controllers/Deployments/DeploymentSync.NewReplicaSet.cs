@@ -71,18 +71,7 @@ internal sealed partial class DeploymentSync
         }
         catch (ApiError e) when (e.Reason == "AlreadyExists")
         {
-            var existing = store.Get(BuiltInTypes.ReplicaSets, deployment.Raw.Namespace(), rs.Name());
-            if (existing is null || !existing.IsControlledBy(deployment.Raw) ||
-                !PodTemplateHash.EqualIgnoringHash(existing["spec"]?["template"], Template))
-            {
-                // Another object holds the name: bump collisionCount so the next pass hashes to a new name.
-                var status = CopyStatus();
-                status.CollisionCount = (status.CollisionCount ?? 0) + 1;
-                WriteStatus(status);
-                throw new InvalidOperationException($"replica set name {rs.Name()} is taken by another object; retrying with collisionCount {status.CollisionCount}");
-            }
-
-            created = new StoredObject<V1ReplicaSet>(existing);
+            created = TakeExistingOrBumpCollisionCount(rs.Name());
             existed = true;
         }
         catch (ApiError e)
@@ -106,6 +95,26 @@ internal sealed partial class DeploymentSync
         }
 
         return created;
+    }
+
+    /// <summary>
+    /// The name is taken: by this Deployment's own set for this template (a previous pass created it),
+    /// which is then used; or by anything else, a hash collision: collisionCount goes up so the next
+    /// pass hashes to another name, and this pass fails to be retried.
+    /// </summary>
+    private StoredObject<V1ReplicaSet> TakeExistingOrBumpCollisionCount(string name)
+    {
+        var existing = store.Get(BuiltInTypes.ReplicaSets, deployment.Raw.Namespace(), name);
+        if (existing is not null && existing.IsControlledBy(deployment.Raw) &&
+            PodTemplateHash.EqualIgnoringHash(existing["spec"]?["template"], Template))
+        {
+            return new StoredObject<V1ReplicaSet>(existing);
+        }
+
+        var status = CopyStatus();
+        status.CollisionCount = (status.CollisionCount ?? 0) + 1;
+        WriteStatus(status);
+        throw new InvalidOperationException($"replica set name {name} is taken by another object; retrying with collisionCount {status.CollisionCount}");
     }
 
     /// <summary>The new ReplicaSet: the Deployment's template verbatim plus the pod-template-hash label, also in its selector.</summary>

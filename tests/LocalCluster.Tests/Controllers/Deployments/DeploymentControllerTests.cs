@@ -1,6 +1,9 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using LlmOperator.LocalCluster.Controllers.Deployments;
+using LlmOperator.LocalCluster.Controllers.Endpoints;
 using LlmOperator.LocalCluster.Controllers.Objects;
+using LlmOperator.LocalCluster.Controllers.ReplicaSets;
+using LlmOperator.LocalCluster.Controllers.Runtime;
 using LlmOperator.LocalCluster.Storage;
 using LlmOperator.LocalCluster.Tests.Controllers.Support;
 
@@ -71,6 +74,29 @@ public sealed class DeploymentControllerTests
         var messages = cluster.Events("web").Select(e => (string?)e["message"]).ToList();
         Assert.Contains($"Scaled up replica set {rs.Name()} from 2 to 5", messages);
         Assert.Contains($"Scaled down replica set {rs.Name()} from 5 to 1", messages);
+    }
+
+    [Fact]
+    public async Task Reconcile_Should_WriteNothing_When_EverythingIsUpToDate()
+    {
+        var cluster = await TestCluster.StartAsync();
+        cluster.Store.Create(BuiltInTypes.Deployments, Manifests.Deployment("web", 2, "engine:v1"));
+        cluster.Store.Create(BuiltInTypes.Services, Manifests.Service("web", "web", System.Text.Json.Nodes.JsonValue.Create("http")));
+        await cluster.WaitForAsync(BuiltInTypes.Deployments, Manifests.Namespace, "web", ClusterQueries.RolledOut, "web is rolled out");
+        await cluster.WaitUntilAsync(() => cluster.Store.Get(BuiltInTypes.Endpoints, Manifests.Namespace, "web")?["subsets"] is not null, "the endpoints list the pods");
+        await cluster.DisposeAsync();
+        var before = cluster.Store.CurrentResourceVersion;
+
+        // Level-based: reconciling the converged state again, in any order, is a no-op.
+        await using var deployments = new DeploymentController(cluster.Store);
+        await using var sets = new ReplicaSetController(cluster.Store);
+        await using var endpoints = new EndpointsController(cluster.Store);
+        await ((IReconciler<ObjectKey>)deployments).ReconcileAsync(new(Manifests.Namespace, "web"), CancellationToken.None);
+        await ((IReconciler<ObjectKey>)sets).ReconcileAsync(new(Manifests.Namespace, cluster.ReplicaSets("web")[0].Name()), CancellationToken.None);
+        await ((IReconciler<ObjectKey>)endpoints).ReconcileAsync(new(Manifests.Namespace, "web"), CancellationToken.None);
+        await ((IReconciler<ObjectKey>)deployments).ReconcileAsync(new(Manifests.Namespace, "web"), CancellationToken.None);
+
+        Assert.Equal(before, cluster.Store.CurrentResourceVersion);
     }
 
     [Fact]

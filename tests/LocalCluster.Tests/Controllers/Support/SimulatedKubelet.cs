@@ -21,20 +21,23 @@ internal sealed class SimulatedKubelet(ObjectStore store, TimeProvider clock) : 
     /// <summary>Writes the localcluster.llmoperator.dev/port-N annotations for every container port.</summary>
     public bool AssignHostPorts { get; set; }
 
-    public void Start()
+    public void Start() => _loop = Task.Run(WatchAsync);
+
+    /// <summary>Lists and watches pods; when the store cuts the watch (fault injection), lists again.</summary>
+    private async Task WatchAsync()
     {
-        var (pods, watch) = store.ListAndWatch(BuiltInTypes.Pods, null);
-        foreach (var pod in pods) Run(pod.Namespace(), pod.Name());
-        _loop = Task.Run(async () =>
+        while (!_stop.IsCancellationRequested)
         {
+            var (pods, watch) = store.ListAndWatch(BuiltInTypes.Pods, null);
             using (watch)
             {
+                foreach (var pod in pods) Run(pod.Namespace(), pod.Name());
                 await foreach (var change in watch.Events.ReadAllAsync(_stop.Token))
                 {
                     if (change.Type == WatchEventType.Added) Run(change.Object.Namespace(), change.Object.Name());
                 }
             }
-        });
+        }
     }
 
     /// <summary>Flips a pod's Ready condition, as a readiness probe would.</summary>
