@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s.Models;
 using LlmOperator.LocalCluster.Controllers.Events;
 using LlmOperator.LocalCluster.Controllers.Objects;
@@ -103,7 +104,7 @@ internal sealed partial class DeploymentSync(
         var annotated = edit.SetAnnotation(DeploymentSpec.DesiredReplicasAnnotation, Replicas.ToString());
         annotated |= edit.SetAnnotation(DeploymentSpec.MaxReplicasAnnotation, (Replicas + RolloutMath.MaxSurge(D)).ToString());
         if (before == newScale && !annotated) return false;
-        ((System.Text.Json.Nodes.JsonObject)edit["spec"]!)["replicas"] = newScale;
+        ((JsonObject)edit["spec"]!)["replicas"] = newScale;
         rs.Reset(store.Update(BuiltInTypes.ReplicaSets, edit));
         if (before == newScale) return false;
         var direction = before < newScale ? "up" : "down";

@@ -87,8 +87,9 @@ internal sealed class ControllerLoop<TKey>(
         {
             return reconciler.KeysFor(change).ToList();
         }
-        catch (Exception e) when (e is ApiError or InvalidOperationException or System.Text.Json.JsonException or FormatException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // One malformed object must not stop the watch, or the controller would go deaf for good.
             _logger.LogWarning(e, "{Controller}: could not map a change at {ResourceVersion} to keys", name, change.ResourceVersion);
             return [];
         }
@@ -138,8 +139,9 @@ internal sealed class ControllerLoop<TKey>(
         {
             foreach (var key in reconciler.AllKeys()) _queue.Add(key);
         }
-        catch (Exception e) when (e is ApiError or InvalidOperationException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // The next resync tries again; the watch keeps running meanwhile.
             _logger.LogWarning(e, "{Controller}: listing every key failed", name);
         }
     }
