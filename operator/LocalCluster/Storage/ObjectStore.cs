@@ -73,7 +73,8 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             meta["creationTimestamp"] = Now();
             meta.Remove("deletionTimestamp");
             meta.Remove("managedFields");
-            if (type.TracksGeneration) meta["generation"] = 1;
+            // A long, as Update reads it back with a (long?) cast; an in-memory int node would not convert.
+            if (type.TracksGeneration) meta["generation"] = 1L;
             else meta.Remove("generation");
             Commit(type, bucket, Key(ns, name), stored, WatchEventType.Added, previous: null);
             return (JsonObject)stored.DeepClone();
