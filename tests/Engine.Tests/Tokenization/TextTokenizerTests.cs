@@ -157,6 +157,21 @@ public sealed class TextTokenizerTests(MadeTokenizerFixture made) : IClassFixtur
         Assert.Contains(problem, error.Message);
     }
 
+    [Theory]
+    [InlineData("""{"eos_token_id": "eos"}""")]
+    [InlineData("""{"eos_token_id": [1, "x"]}""")]
+    [InlineData("""{"bos_token_id": 1, "bos_token_id": 2}""")]
+    public void Load_Should_NameGenerationConfig_When_IdsAreMalformed(string generationConfig)
+    {
+        using var dir = new TempDirectory();
+        File.Copy(Path.Combine(made.Llama4Directory, "tokenizer.json"), dir.File("tokenizer.json"));
+        File.WriteAllText(dir.File("generation_config.json"), generationConfig);
+
+        var error = Assert.Throws<CheckpointException>(() => TextTokenizer.Load(dir.Path));
+
+        Assert.Contains("generation_config.json", error.Message);
+    }
+
     [Fact]
     public void Load_Should_NameConfig_When_BosTokenIsNotInVocabulary()
     {
