@@ -27,15 +27,26 @@ public static class SafetensorsWriter
     {
         var type = SafetensorsDtype.FloatScalarType(dtype)
             ?? throw new ArgumentException($"dtype '{dtype}' is not a float dtype the writer stores.", nameof(dtype));
+        if (tensors.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+            throw new ArgumentException($"tensor '{duplicate.Key}' is listed twice; a safetensors header names each tensor once.", nameof(tensors));
         byte[] header = Header(tensors, dtype, metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
+        // Written beside the target and renamed at the end, so a failed run never leaves a valid-looking truncated file.
         string temporary = path + ".partial";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        try
         {
-            stream.Write(header);
-            foreach (var pending in tensors)
-                WriteTensor(stream, pending, type);
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                stream.Write(header);
+                foreach (var pending in tensors)
+                    WriteTensor(stream, pending, type);
+            }
+            File.Move(temporary, path, overwrite: true);
         }
-        File.Move(temporary, path, overwrite: true);
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     /// <summary>
