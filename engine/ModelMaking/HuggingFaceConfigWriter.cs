@@ -44,6 +44,8 @@ public static class HuggingFaceConfigWriter
         File.WriteAllText(path, root.ToJsonString(Indented) + "\n");
     }
 
+    /// <summary>Token ids only: no sampling defaults (vLLM applies a generation_config's temperature and top_p to
+    /// requests that set none), so a made model samples only as a request asks.</summary>
     public static void WriteGenerationConfig(string path, SpecialTokenIds ids)
     {
         var root = new JsonObject
@@ -51,9 +53,6 @@ public static class HuggingFaceConfigWriter
             ["bos_token_id"] = ids.Bos,
             ["eos_token_id"] = Ids(ids.Eos),
             ["pad_token_id"] = ids.Pad,
-            ["do_sample"] = true,
-            ["temperature"] = 0.6,
-            ["top_p"] = 0.9,
             ["transformers_version"] = TransformersVersion,
         };
         File.WriteAllText(path, root.ToJsonString(Indented) + "\n");

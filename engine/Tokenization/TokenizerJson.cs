@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using LlmOperator.Engine.Weights;
 
 namespace LlmOperator.Engine.Tokenization;
@@ -10,7 +9,8 @@ public sealed record AddedToken(int Id, string Content, bool Special);
 /// <summary>
 /// The parts of a Hugging Face <c>tokenizer.json</c> a byte-level BPE tokenizer needs, checked for the shape
 /// Llama 3 and Llama 4 ship: <c>model.type</c> BPE with vocab and merges, a <c>Split</c> regex pre-tokenizer
-/// followed by <c>ByteLevel</c>, and the added (special) tokens.
+/// followed by <c>ByteLevel</c>, and the added (special) tokens. Read with <see cref="JsonDocument"/>: Llama 4's
+/// file holds 200k tokens and as many merges.
 /// </summary>
 public sealed record TokenizerJson(
     string Path,
@@ -22,10 +22,13 @@ public sealed record TokenizerJson(
 {
     public static TokenizerJson Read(string path)
     {
-        JsonObject root = ParseObject(path);
-        if (root["model"] is not JsonObject model)
+        using var document = Parse(path);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw Error(path, "must be a JSON object");
+        if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
             throw Error(path, "has no 'model' object");
-        string type = model["type"]?.GetValueKind() == JsonValueKind.String ? model["type"]!.GetValue<string>() : "";
+        string type = StringOf(model, "type") ?? "";
         if (type != "BPE")
             throw Error(path, $"model.type is '{type}'; the engine loads byte-level BPE tokenizers (Llama 3, Llama 4)");
         return new TokenizerJson(
@@ -34,14 +37,15 @@ public sealed record TokenizerJson(
             ReadMerges(path, model),
             ReadAddedTokens(path, root),
             ReadSplitPattern(path, root),
-            model["ignore_merges"]?.GetValueKind() == JsonValueKind.True);
+            model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True);
     }
 
-    private static JsonObject ParseObject(string path)
+    private static JsonDocument Parse(string path)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw Error(path, "must be a JSON object");
+            using var stream = File.OpenRead(path);
+            return JsonDocument.Parse(stream);
         }
         catch (JsonException e)
         {
@@ -53,61 +57,77 @@ public sealed record TokenizerJson(
         }
     }
 
-    private static Dictionary<string, int> ReadVocab(string path, JsonObject model)
+    private static Dictionary<string, int> ReadVocab(string path, JsonElement model)
     {
-        if (model["vocab"] is not JsonObject vocab || vocab.Count == 0)
+        if (!model.TryGetProperty("vocab", out var vocab) || vocab.ValueKind != JsonValueKind.Object)
             throw Error(path, "model.vocab must be a non-empty object of token → id");
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (token, id) in vocab)
-            result[token] = id?.GetValueKind() == JsonValueKind.Number && id.AsValue().TryGetValue(out int value) && value >= 0
-                ? value
-                : throw Error(path, $"model.vocab['{token}'] must be a non-negative integer id");
-        return result;
+        foreach (var entry in vocab.EnumerateObject())
+            result[entry.Name] = entry.Value.ValueKind == JsonValueKind.Number && entry.Value.TryGetInt32(out int id) && id >= 0
+                ? id
+                : throw Error(path, $"model.vocab['{entry.Name}'] must be a non-negative integer id");
+        return result.Count > 0 ? result : throw Error(path, "model.vocab must be a non-empty object of token → id");
     }
 
     /// <summary>Merges as "left right" strings; newer tokenizers write them as [left, right] pairs.</summary>
-    private static List<string> ReadMerges(string path, JsonObject model)
+    private static List<string> ReadMerges(string path, JsonElement model)
     {
-        if (model["merges"] is not JsonArray merges)
+        if (!model.TryGetProperty("merges", out var merges) || merges.ValueKind != JsonValueKind.Array)
             throw Error(path, "model.merges must be an array");
-        return merges.Select((m, i) => m switch
+        var result = new List<string>(merges.GetArrayLength());
+        foreach (var merge in merges.EnumerateArray())
         {
-            JsonValue v when v.TryGetValue(out string? s) => s,
-            JsonArray { Count: 2 } pair when pair[0] is JsonValue l && pair[1] is JsonValue r
-                && l.TryGetValue(out string? left) && r.TryGetValue(out string? right) => $"{left} {right}",
-            _ => throw Error(path, $"model.merges[{i}] must be \"left right\" or [left, right]"),
-        }).ToList();
+            result.Add(merge.ValueKind switch
+            {
+                JsonValueKind.String => merge.GetString()!,
+                JsonValueKind.Array when merge.GetArrayLength() == 2
+                    && merge[0].ValueKind == JsonValueKind.String && merge[1].ValueKind == JsonValueKind.String
+                    => $"{merge[0].GetString()} {merge[1].GetString()}",
+                _ => throw Error(path, $"model.merges[{result.Count}] must be \"left right\" or [left, right]"),
+            });
+        }
+        return result;
     }
 
-    private static List<AddedToken> ReadAddedTokens(string path, JsonObject root)
+    private static List<AddedToken> ReadAddedTokens(string path, JsonElement root)
     {
-        if (root["added_tokens"] is not JsonArray added)
+        if (!root.TryGetProperty("added_tokens", out var added) || added.ValueKind != JsonValueKind.Array)
             return [];
-        return added.Select((node, i) => node is JsonObject token
-                && token["id"] is JsonValue id && id.TryGetValue(out int tokenId)
-                && token["content"] is JsonValue content && content.TryGetValue(out string? text)
-            ? new AddedToken(tokenId, text, token["special"]?.GetValueKind() == JsonValueKind.True)
-            : throw Error(path, $"added_tokens[{i}] needs an integer 'id' and a string 'content'")).ToList();
+        var result = new List<AddedToken>();
+        foreach (var token in added.EnumerateArray())
+        {
+            if (token.ValueKind != JsonValueKind.Object
+                || !token.TryGetProperty("id", out var id) || !id.TryGetInt32(out int tokenId)
+                || StringOf(token, "content") is not { } content)
+                throw Error(path, $"added_tokens[{result.Count}] needs an integer 'id' and a string 'content'");
+            bool special = token.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.True;
+            result.Add(new AddedToken(tokenId, content, special));
+        }
+        return result;
     }
 
     /// <summary>The regex of the <c>Split</c> pre-tokenizer that precedes <c>ByteLevel</c> (use_regex false).</summary>
-    private static string ReadSplitPattern(string path, JsonObject root)
+    private static string ReadSplitPattern(string path, JsonElement root)
     {
-        var steps = root["pre_tokenizer"] switch
+        var steps = new List<JsonElement>();
+        if (root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object)
         {
-            JsonObject { } seq when Kind(seq) == "Sequence" && seq["pretokenizers"] is JsonArray list => list.OfType<JsonObject>().ToList(),
-            JsonObject single => [single],
-            _ => [],
-        };
-        var split = steps.FirstOrDefault(s => Kind(s) == "Split");
-        bool byteLevel = steps.Any(s => Kind(s) == "ByteLevel");
-        if (split?["pattern"]?["Regex"] is JsonValue regex && regex.TryGetValue(out string? pattern) && byteLevel)
-            return pattern;
+            if (StringOf(pre, "type") == "Sequence" && pre.TryGetProperty("pretokenizers", out var list) && list.ValueKind == JsonValueKind.Array)
+                steps.AddRange(list.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object));
+            else
+                steps.Add(pre);
+        }
+        var split = steps.FirstOrDefault(s => StringOf(s, "type") == "Split");
+        bool byteLevel = steps.Any(s => StringOf(s, "type") == "ByteLevel");
+        if (byteLevel && split.ValueKind == JsonValueKind.Object && split.TryGetProperty("pattern", out var pattern)
+            && pattern.ValueKind == JsonValueKind.Object && StringOf(pattern, "Regex") is { } regex)
+            return regex;
         throw Error(path,
             "pre_tokenizer must be a Sequence of Split (with a Regex pattern) and ByteLevel, as Llama 3 and Llama 4 tokenizers have");
     }
 
-    private static string? Kind(JsonObject step) => step["type"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+    private static string? StringOf(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static CheckpointException Error(string path, string problem) =>
         new($"{path}: {problem}; use the tokenizer.json that ships with the model.");

@@ -17,6 +17,20 @@ public sealed record TokenizerSettings(int? BosTokenId, IReadOnlyList<int> EosTo
 
     public static TokenizerSettings Read(string directory, Func<string, int?> idOf)
     {
+        try
+        {
+            return ReadFiles(directory, idOf);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // System.Text.Json refuses a key given twice when the object is first read; a value of the wrong kind
+            // fails its typed read.
+            throw new CheckpointException($"{directory}: {GenerationConfigFile} or {TokenizerConfigFile} is malformed: {e.Message}");
+        }
+    }
+
+    private static TokenizerSettings ReadFiles(string directory, Func<string, int?> idOf)
+    {
         var generation = ReadObject(Path.Combine(directory, GenerationConfigFile));
         string tokenizerConfigPath = Path.Combine(directory, TokenizerConfigFile);
         var tokenizerConfig = ReadObject(tokenizerConfigPath);

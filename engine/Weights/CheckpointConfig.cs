@@ -40,6 +40,11 @@ public sealed record CheckpointConfig(string Path, string ArchitectureClass, Mod
         {
             throw new CheckpointException(e.Message);
         }
+        catch (ArgumentException e)
+        {
+            // System.Text.Json's JsonObject refuses a key given twice, when the object is first read.
+            throw new CheckpointException($"{path}: is not a valid config ({e.Message}).");
+        }
     }
 
     private static string ArchitectureClassOf(string path, string json)
@@ -55,9 +60,17 @@ public sealed record CheckpointConfig(string Path, string ArchitectureClass, Mod
         }
         if (root is not JsonObject config)
             throw new CheckpointException($"{path}: must be a JSON object.");
-        string[] named = config["architectures"] is JsonArray array
-            ? array.Select(n => n is JsonValue v && v.TryGetValue(out string? s) ? s : "").ToArray()
-            : [];
+        string[] named;
+        try
+        {
+            named = config["architectures"] is JsonArray array
+                ? array.Select(n => n is JsonValue v && v.TryGetValue(out string? s) ? s : "").ToArray()
+                : [];
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointException($"{path}: is not valid JSON: {e.Message}");
+        }
         if (named.Length == 0)
             throw new CheckpointException(
                 $"{path}: 'architectures' is missing or empty; set it to one of {string.Join(", ", SupportedClasses)}.");

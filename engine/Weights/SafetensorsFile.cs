@@ -18,6 +18,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
     private readonly byte* _base;
     private readonly long _dataStart;
     private readonly Dictionary<string, SafetensorsEntry> _entries;
+    private bool _disposed;
 
     private SafetensorsFile(string path, MemoryMappedFile mapping, MemoryMappedViewAccessor view, byte* basePointer,
         long dataStart, IReadOnlyList<SafetensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
@@ -79,6 +80,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <summary>The tensor as float32 on the CPU, whatever float dtype the file stores (F32, F16, BF16, F64).</summary>
     public torch.Tensor ReadFloat32(string name)
     {
+        // The mapping is gone after Dispose: reading through the old pointer would fault, not throw.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var entry = Entry(name);
         var type = SafetensorsDtype.FloatScalarType(entry.Dtype)
             ?? throw new CheckpointException(
@@ -102,6 +105,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _mapping.Dispose();

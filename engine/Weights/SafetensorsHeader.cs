@@ -36,8 +36,11 @@ public static class SafetensorsHeader
                 throw new CheckpointException($"{path}: the safetensors header must be a JSON object; the file is corrupt or not safetensors.");
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var entries = new List<SafetensorsEntry>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
+                if (!names.Add(property.Name))
+                    throw new CheckpointException($"{path}: tensor '{property.Name}' appears twice in the header; the header is corrupt.");
                 if (property.Name == MetadataKey)
                     ReadMetadata(path, property.Value, metadata);
                 else

@@ -17,27 +17,17 @@ public static class ShardIndex
     /// <summary>Reads the weight map; every shard it names must be a plain file name that exists beside the index.</summary>
     public static IReadOnlyDictionary<string, string> Read(string indexPath)
     {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(indexPath)) as JsonObject
-                ?? throw new CheckpointException($"{indexPath}: must be a JSON object with a 'weight_map'.");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{indexPath}: is not valid JSON ({e.Message}); re-download the checkpoint's index.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointException($"{indexPath}: cannot be read: {e.Message}");
-        }
-        if (root["weight_map"] is not JsonObject map || map.Count == 0)
+        using var document = Parse(indexPath);
+        if (document.RootElement.ValueKind != JsonValueKind.Object
+            || !document.RootElement.TryGetProperty("weight_map", out var map)
+            || map.ValueKind != JsonValueKind.Object)
             throw new CheckpointException($"{indexPath}: has no 'weight_map' object naming each tensor's shard.");
         var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
         string directory = Path.GetDirectoryName(Path.GetFullPath(indexPath))!;
-        foreach (var (tensor, value) in map)
+        foreach (var entry in map.EnumerateObject())
         {
-            string shard = value is JsonValue v && v.TryGetValue(out string? s) && s.Length > 0
+            string tensor = entry.Name;
+            string shard = entry.Value.ValueKind == JsonValueKind.String && entry.Value.GetString() is { Length: > 0 } s
                 ? s
                 : throw new CheckpointException($"{indexPath}: weight_map entry for tensor '{tensor}' must be a shard file name.");
             // A shard is a file beside the index; a path would let a checkpoint read outside its directory.
@@ -47,9 +37,29 @@ public static class ShardIndex
                 throw new CheckpointException(
                     $"{indexPath}: tensor '{tensor}' is in shard '{shard}', but {Path.Combine(directory, shard)} does not exist; " +
                     "copy every shard the index lists.");
-            weightMap[tensor] = shard;
+            if (!weightMap.TryAdd(tensor, shard))
+                throw new CheckpointException($"{indexPath}: weight_map lists tensor '{tensor}' twice.");
         }
-        return weightMap;
+        return weightMap.Count > 0
+            ? weightMap
+            : throw new CheckpointException($"{indexPath}: has an empty 'weight_map'; it must name each tensor's shard.");
+    }
+
+    private static JsonDocument Parse(string indexPath)
+    {
+        try
+        {
+            using var stream = File.OpenRead(indexPath);
+            return JsonDocument.Parse(stream);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{indexPath}: is not valid JSON ({e.Message}); re-download the checkpoint's index.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"{indexPath}: cannot be read: {e.Message}");
+        }
     }
 
     public static void Write(string indexPath, IReadOnlyDictionary<string, string> weightMap, long totalSize)

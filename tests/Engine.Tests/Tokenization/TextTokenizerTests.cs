@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmOperator.Engine.ModelMaking;
 using LlmOperator.Engine.Tests.Weights;
 using LlmOperator.Engine.Tokenization;
 using LlmOperator.Engine.Weights;
@@ -112,6 +113,24 @@ public sealed class TextTokenizerTests(MadeTokenizerFixture made) : IClassFixtur
     private const string TrainingSample = "The fishermen stand on the bank with their long rods. It's a small town, but they'd said so.";
 
     [Fact]
+    public void Write_Should_FillVocabularyWithUnreachablePlaceholders_When_TextTeachesFewerTokens()
+    {
+        using var dir = new TempDirectory();
+        var ids = TokenizerWriter.Write(dir.Path, ModelPresets.TinyLlama4 with { VocabSize = 3000 });
+
+        var tokenizer = TextTokenizer.Load(dir.Path);
+
+        Assert.Equal(3000, tokenizer.VocabSize);
+        Assert.Equal(256, tokenizer.SpecialTokens.Count);
+        Assert.Equal(3000 - 256, ids.Bos);
+        Assert.Equal(Enumerable.Range(3000 - 256, 256), tokenizer.SpecialTokens.Values.Order());
+        int firstPlaceholder = ids.Bos - 10;
+        Assert.All(tokenizer.Decode([firstPlaceholder, firstPlaceholder - 100]), c => Assert.Equal('\uFFFD', c));
+        int[] encoded = tokenizer.Encode(TrainingSample + " Ünïcödé 🚀 ÿþ 0xFF", addBos: false);
+        Assert.All(encoded, id => Assert.True(id < firstPlaceholder - 1000, $"id {id} is a placeholder"));
+    }
+
+    [Fact]
     public void Load_Should_NameFile_When_TokenizerJsonIsMissing()
     {
         using var dir = new TempDirectory();
@@ -136,6 +155,21 @@ public sealed class TextTokenizerTests(MadeTokenizerFixture made) : IClassFixtur
 
         Assert.Contains(dir.File("tokenizer.json"), error.Message);
         Assert.Contains(problem, error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"eos_token_id": "eos"}""")]
+    [InlineData("""{"eos_token_id": [1, "x"]}""")]
+    [InlineData("""{"bos_token_id": 1, "bos_token_id": 2}""")]
+    public void Load_Should_NameGenerationConfig_When_IdsAreMalformed(string generationConfig)
+    {
+        using var dir = new TempDirectory();
+        File.Copy(Path.Combine(made.Llama4Directory, "tokenizer.json"), dir.File("tokenizer.json"));
+        File.WriteAllText(dir.File("generation_config.json"), generationConfig);
+
+        var error = Assert.Throws<CheckpointException>(() => TextTokenizer.Load(dir.Path));
+
+        Assert.Contains("generation_config.json", error.Message);
     }
 
     [Fact]

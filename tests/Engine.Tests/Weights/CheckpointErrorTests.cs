@@ -96,6 +96,33 @@ public sealed class CheckpointErrorTests
         Assert.Contains("'num_attention_heads'", error.Message);
     }
 
+    [Theory]
+    [InlineData("""{"architectures":["LlamaForCausalLM"],"architectures":["LlamaForCausalLM"]}""", "not valid JSON")]
+    [InlineData("""{"architectures":"LlamaForCausalLM"}""", "'architectures' is missing")]
+    [InlineData("""[1, 2]""", "must be a JSON object")]
+    public void Open_Should_NameConfig_When_ConfigIsMalformed(string config, string problem)
+    {
+        using var dir = WriteCheckpoint(shards: 1);
+        File.WriteAllText(dir.File("config.json"), config);
+
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Open(dir.Path));
+
+        Assert.Contains(dir.File("config.json"), error.Message);
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void Open_Should_NameIndexAndTensor_When_IndexListsTensorTwice()
+    {
+        using var dir = WriteCheckpoint(shards: 2);
+        File.WriteAllText(dir.File(ShardIndex.FileName),
+            """{"weight_map":{"lm_head.weight":"model-00002-of-00002.safetensors","lm_head.weight":"model-00001-of-00002.safetensors"}}""");
+
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Open(dir.Path));
+
+        Assert.Contains("'lm_head.weight' twice", error.Message);
+    }
+
     [Fact]
     public void Open_Should_SayWhatIsExpected_When_DirectoryHasNoWeights()
     {

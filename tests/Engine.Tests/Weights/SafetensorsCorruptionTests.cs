@@ -52,6 +52,7 @@ public sealed class SafetensorsCorruptionTests
     [InlineData("""{"a":{"dtype":"F32","shape":[1]}}""", 4, "tensor 'a'", "data_offsets")]
     [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", 8, "data section has 8 bytes", "trailing bytes")]
     [InlineData("""{"a": [1, 2""", 4, "not valid JSON", "corrupt")]
+    [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8, "tensor 'a'", "appears twice")]
     public void Open_Should_RefuseHeader_When_HeaderIsCorrupt(string header, int dataBytes, string names, string problem)
     {
         using var dir = new TempDirectory();

@@ -95,6 +95,18 @@ public sealed class SafetensorsRoundTripTests
     }
 
     [Fact]
+    public void Read_Should_ThrowObjectDisposed_When_CheckpointIsDisposed()
+    {
+        using var dir = new TempDirectory();
+        SafetensorsWriter.WriteCheckpoint(dir.Path, Pending(new() { ["lm_head.weight"] = torch.ones(2, 2) }), "F32", 1);
+        var checkpoint = Checkpoint.Open(dir.Path);
+
+        checkpoint.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => checkpoint.Read("lm_head.weight", [2, 2]));
+    }
+
+    [Fact]
     public void Write_Should_PadHeaderToEightBytes_When_WritingAFile()
     {
         using var dir = new TempDirectory();
