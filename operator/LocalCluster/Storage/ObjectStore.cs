@@ -73,7 +73,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             meta["creationTimestamp"] = Now();
             meta.Remove("deletionTimestamp");
             meta.Remove("managedFields");
-            if (type.TracksGeneration) meta["generation"] = 1L; // long: updates read it back as long
+            if (type.TracksGeneration) meta["generation"] = 1L;
             else meta.Remove("generation");
             Commit(type, bucket, Key(ns, name), stored, WatchEventType.Added, previous: null);
             return (JsonObject)stored.DeepClone();
