@@ -59,7 +59,7 @@ public sealed class CrdController(ObjectStore store, ResourceRegistry registry, 
                 {
                     Handle(change);
                 }
-                catch (Exception e) when (e is ApiError or InvalidOperationException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // One bad CRD must not stop serving the others; the next change of it retries.
                     _logger.LogWarning(e, "Could not handle {Type} of {Kind} {Name}", change.WireType,
