@@ -19,11 +19,12 @@ public static partial class EnvironmentBuilder
         "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
     ];
 
-    /// <returns>Names and values in definition order (a name defined twice keeps its last value, in its first place).</returns>
-    public static IReadOnlyDictionary<string, string> Build(V1Pod pod, V1Container container, ConfigLookup config)
+    /// <param name="predefined">Variables the runtime defines first (HOSTNAME, PORT...): visible to $(VAR), overridable.</param>
+    /// <returns>The predefined variables with the container's applied over them.</returns>
+    public static Dictionary<string, string> Build(V1Pod pod, V1Container container, ConfigLookup config, IReadOnlyDictionary<string, string>? predefined = null)
     {
         var ns = pod.Metadata.NamespaceProperty ?? "default";
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        var env = new Dictionary<string, string>(predefined ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         foreach (var source in container.EnvFrom ?? [])
         {
             var data = source.ConfigMapRef is { } cm ? config.ConfigMap(ns, cm.Name, cm.Optional == true)
