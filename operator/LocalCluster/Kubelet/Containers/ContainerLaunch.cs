@@ -10,7 +10,8 @@ internal sealed record ContainerLaunch(
     ImageRuntime Runtime,
     ProcessLaunch Process,
     string TerminationMessageFile,
-    PortTable Ports)
+    PortTable Ports,
+    PathMapping Paths)
 {
     /// <summary>Environment names every container gets, pointing at its termination-message file on the host.</summary>
     public const string EngineTerminationLogVariable = "ENGINE_TERMINATION_LOG_PATH";

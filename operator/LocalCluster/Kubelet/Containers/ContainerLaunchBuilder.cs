@@ -36,7 +36,7 @@ internal sealed class ContainerLaunchBuilder(ImageMap images, ConfigLookup confi
 
         if (rule.Runtime == ImageRuntime.StandIn)
         {
-            return new ContainerLaunch(rule.Runtime, new ProcessLaunch(container.Image ?? "", argv, fullEnv, workingDir), terminationFile, sandbox.Ports);
+            return new ContainerLaunch(rule.Runtime, new ProcessLaunch(container.Image ?? "", argv, fullEnv, workingDir), terminationFile, sandbox.Ports, paths);
         }
 
         if (argv.Count == 0)
@@ -49,7 +49,7 @@ internal sealed class ContainerLaunchBuilder(ImageMap images, ConfigLookup confi
         var executable = ExecutableLookup.Find(argv[0], fullEnv.GetValueOrDefault("PATH"))
             ?? throw new ContainerStartException(ContainerStartException.StartError,
                 $"exec: \"{argv[0]}\": executable file not found in $PATH (the container's command runs on the host)");
-        return new ContainerLaunch(rule.Runtime, new ProcessLaunch(executable, argv.Skip(1).ToList(), fullEnv, workingDir), terminationFile, sandbox.Ports);
+        return new ContainerLaunch(rule.Runtime, new ProcessLaunch(executable, argv.Skip(1).ToList(), fullEnv, workingDir), terminationFile, sandbox.Ports, paths);
     }
 
     private static PathMapping Paths(PodSandbox sandbox, V1Container container, string terminationFile)

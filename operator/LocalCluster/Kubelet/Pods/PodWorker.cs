@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+using LlmOperator.LocalCluster.Kubelet.Containers;
+using LlmOperator.LocalCluster.Storage;
+
+namespace LlmOperator.LocalCluster.Kubelet.Pods;
+
+/// <summary>
+/// Runs one pod bound to this kubelet's node, from admission to removal: holds the kubelet finalizer, sets up the
+/// sandbox (folders, volumes, host ports published as annotations), runs a <see cref="ContainerSupervisor"/> per
+/// container, and writes the pod status whenever a container record changes (coalesced: one write in flight).
+/// Stopping it stops every container (SIGTERM, grace period, SIGKILL) and, for a deleted pod, releases the
+/// finalizer so the API removes it.
+/// </summary>
+internal sealed partial class PodWorker : IPodContext
+{
+    private readonly List<ContainerRecord> _records;
+    private readonly List<ContainerSupervisor> _supervisors = new();
+    private readonly SemaphoreSlim _statusDue = new(0, 1);
+    private readonly CancellationTokenSource _statusStop = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly EventRecorder _events;
+    private readonly JsonObject _reference;
+    private Task _run = Task.CompletedTask;
+    private Task _statusLoop = Task.CompletedTask;
+    private PodSandbox? _sandbox;
+
+    public PodWorker(KubeletServices services, JsonObject pod)
+    {
+        Services = services;
+        Pod = TypedObjectStore.FromJson<V1Pod>(pod);
+        _reference = new JsonObject
+        {
+            ["kind"] = "Pod", ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject { ["name"] = Name, ["namespace"] = Namespace, ["uid"] = Uid },
+        };
+        _events = services.Events(Pod.Spec.NodeName ?? "");
+        _records = Pod.Spec.Containers.Select(c => new ContainerRecord(c.Name, c.Image ?? "")).ToList();
+    }
+
+    public object Gate { get; } = new();
+
+    public V1Pod Pod { get; }
+
+    public KubeletServices Services { get; }
+
+    public PodSandbox Sandbox => _sandbox ?? throw new InvalidOperationException("the pod sandbox is not set up yet");
+
+    public string Uid => Pod.Metadata.Uid ?? "";
+
+    public string Namespace => Pod.Metadata.NamespaceProperty ?? "default";
+
+    public string Name => Pod.Metadata.Name;
+
+    public void Start()
+    {
+        _statusLoop = Task.Run(StatusLoopAsync);
+        _run = Task.Run(RunAsync);
+    }
+
+    /// <summary>
+    /// Stops every container within <paramref name="grace"/>, writes the final status, and releases the finalizer
+    /// when <paramref name="releaseFinalizer"/> (a deleted pod, or a kubelet shutting down).
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace, bool releaseFinalizer)
+    {
+        lock (Gate)
+        {
+            _stopping.Cancel();
+            foreach (var supervisor in _supervisors)
+            {
+                if (_records.First(r => r.Name == supervisor.Name).Running is not null)
+                {
+                    Record(EventRecorder.Normal, "Killing", $"Stopping container {supervisor.Name}", supervisor.Name);
+                }
+
+                supervisor.RequestStop(grace);
+            }
+        }
+
+        await _run;
+        await _statusStop.CancelAsync();
+        await _statusLoop;
+        WriteStatus();
+        if (releaseFinalizer) ChangeFinalizer(add: false);
+        _sandbox?.Dispose();
+    }
+
+    public void StatusChanged()
+    {
+        try
+        {
+            _statusDue.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A write is already due; it will carry this change too.
+        }
+    }
+
+    public void Record(string type, string reason, string message, string? container = null) =>
+        _events.Record(_reference, type, reason, message, container is null ? null : $"spec.containers{{{container}}}");
+
+    /// <summary>The current (or previous) instance's log of a container; null when there is none.</summary>
+    public ContainerLog? Log(string container, bool previous)
+    {
+        lock (Gate)
+        {
+            var record = _records.FirstOrDefault(r => r.Name == container);
+            return previous ? record?.PreviousLog : record?.CurrentLog;
+        }
+    }
+
+    /// <summary>The host process id of a container's running instance (tests and diagnostics).</summary>
+    public int? ProcessId(string container)
+    {
+        lock (Gate) return _records.FirstOrDefault(r => r.Name == container)?.Instance?.ProcessId;
+    }
+
+    private async Task RunAsync()
+    {
+        if (!ChangeFinalizer(add: true)) return;
+        StatusChanged();
+        if (!await CreateSandboxAsync()) return;
+        PublishPorts();
+        List<Task> running;
+        lock (Gate)
+        {
+            if (_stopping.IsCancellationRequested) return;
+            foreach (var container in Pod.Spec.Containers)
+            {
+                _supervisors.Add(new ContainerSupervisor(this, container, _records.First(r => r.Name == container.Name)));
+            }
+
+            running = _supervisors.Select(s => Task.Run(s.RunAsync)).ToList();
+        }
+
+        StatusChanged();
+        await Task.WhenAll(running);
+    }
+
+    private async Task<bool> CreateSandboxAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                _sandbox = PodSandbox.Create(Pod, Services.WorkRoot, Services.Ports, Services.Config);
+                return true;
+            }
+            catch (ContainerStartException e)
+            {
+                Record(EventRecorder.Warning, "FailedMount", $"MountVolume.SetUp failed: {e.Message}");
+            }
+
+            try
+            {
+                await Task.Delay(Services.Options.CrashLoopBackOffInitial, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task StatusLoopAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await _statusDue.WaitAsync(_statusStop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            WriteStatus();
+        }
+    }
+}
