@@ -1,0 +1,107 @@
+using k8s.Models;
+
+namespace LlmOperator.LocalCluster.Tests.Kubelet;
+
+public sealed class PodLifecycleTests
+{
+    [Fact]
+    public async Task RunPod_Should_BecomeReady_When_HttpReadinessProbeSucceeds()
+    {
+        await using var cluster = await KubeletHarness.StartAsync();
+        var pod = KubeletHarness.ShellPod("web", "exec python3 -m http.server \"$PORT\" --bind 127.0.0.1");
+        pod.Spec.Containers[0].Ports = [new V1ContainerPort { ContainerPort = 8080, Name = "http" }];
+        pod.Spec.Containers[0].ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/", Port = "http" }, PeriodSeconds = 1 };
+        cluster.Create(pod);
+
+        var ready = await cluster.WaitAsync("web", p => KubeletHarness.Condition(p, "Ready"), "Ready");
+
+        Assert.Equal("Running", ready.Status.Phase);
+        Assert.Equal("127.0.0.1", ready.Status.PodIP);
+        var status = KubeletHarness.Container(ready);
+        Assert.True(status.Ready);
+        Assert.True(status.Started);
+        Assert.NotNull(status.State.Running);
+        var hostPort = int.Parse(ready.Metadata.Annotations["localcluster.llmoperator.dev/port-8080"]);
+        using var http = new HttpClient();
+        var listing = await http.GetStringAsync($"http://127.0.0.1:{hostPort}/");
+        Assert.Contains("Directory listing", listing);
+        Assert.Contains(cluster.Events("web"), e => e.Reason == "Started");
+    }
+
+    [Fact]
+    public async Task RunPod_Should_StayUnready_When_ReadinessProbeFails()
+    {
+        await using var cluster = await KubeletHarness.StartAsync();
+        var pod = KubeletHarness.ShellPod("deaf", "exec sleep 30");
+        pod.Spec.Containers[0].Ports = [new V1ContainerPort { ContainerPort = 9000 }];
+        pod.Spec.Containers[0].ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = 9000 }, PeriodSeconds = 1 };
+        cluster.Create(pod);
+
+        await cluster.WaitAsync("deaf", p => cluster.Events("deaf").Any(e => e.Reason == "Unhealthy"), "probed");
+        var probed = cluster.Get("deaf")!;
+
+        Assert.Equal("Running", probed.Status.Phase);
+        Assert.False(KubeletHarness.Condition(probed, "Ready"));
+        var ready = probed.Status.Conditions.Single(c => c.Type == "Ready");
+        Assert.Equal("ContainersNotReady", ready.Reason);
+        Assert.Equal("containers with unready status: [main]", ready.Message);
+        Assert.Contains(cluster.Events("deaf"), e => e.Message.StartsWith("Readiness probe failed: dial tcp 127.0.0.1:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunPod_Should_FailWithExitCodeAndMessage_When_ProcessWritesTerminationMessage()
+    {
+        await using var cluster = await KubeletHarness.StartAsync();
+        // The path is passed as an argument: the kubelet rewrites it to the container's host file.
+        var pod = KubeletHarness.ShellPod("fails", "printf 'model not found' > \"$1\"; exit 7", restartPolicy: "Never");
+        pod.Spec.Containers[0].Command.Add("sh");
+        pod.Spec.Containers[0].Command.Add("/dev/termination-log");
+        cluster.Create(pod);
+
+        var failed = await cluster.WaitAsync("fails", p => p.Status?.Phase == "Failed", "Failed");
+
+        var terminated = KubeletHarness.Container(failed).State.Terminated;
+        Assert.Equal(7, terminated.ExitCode);
+        Assert.Equal("Error", terminated.Reason);
+        Assert.Equal("model not found", terminated.Message);
+        Assert.NotNull(terminated.StartedAt);
+        Assert.NotNull(terminated.FinishedAt);
+        Assert.Equal(0, KubeletHarness.Container(failed).RestartCount);
+        Assert.Equal("PodCompleted", failed.Status.Conditions.Single(c => c.Type == "Ready").Reason);
+    }
+
+    [Fact]
+    public async Task RunPod_Should_UseLogTail_When_FallbackToLogsOnErrorAndNoMessageFile()
+    {
+        await using var cluster = await KubeletHarness.StartAsync();
+        var pod = KubeletHarness.ShellPod("crash", "i=1; while [ $i -le 100 ]; do echo \"line $i\"; i=$((i+1)); done; exit 134", restartPolicy: "Never");
+        pod.Spec.Containers[0].TerminationMessagePolicy = "FallbackToLogsOnError";
+        cluster.Create(pod);
+
+        var failed = await cluster.WaitAsync("crash", p => p.Status?.Phase == "Failed", "Failed");
+
+        var message = KubeletHarness.Container(failed).State.Terminated.Message;
+        var lines = message.Split('\n');
+        Assert.Equal(80, lines.Length);
+        Assert.Equal("line 21", lines[0]);
+        Assert.Equal("line 100", lines[^1]);
+        Assert.Equal(134, KubeletHarness.Container(failed).State.Terminated.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunPod_Should_Succeed_When_ProcessExitsZeroUnderOnFailure()
+    {
+        await using var cluster = await KubeletHarness.StartAsync();
+        var pod = KubeletHarness.ShellPod("job", "echo done", restartPolicy: "OnFailure");
+        pod.Spec.Containers[0].TerminationMessagePolicy = "FallbackToLogsOnError";
+        cluster.Create(pod);
+
+        var done = await cluster.WaitAsync("job", p => p.Status?.Phase == "Succeeded", "Succeeded");
+
+        var terminated = KubeletHarness.Container(done).State.Terminated;
+        Assert.Equal(0, terminated.ExitCode);
+        Assert.Equal("Completed", terminated.Reason);
+        Assert.Null(terminated.Message); // the log fallback applies to failures only
+        Assert.Equal("done\n", cluster.Kubelet.ReadLog(KubeletHarness.Namespace, "job", "main", previous: false, tailLines: null));
+    }
+}
