@@ -42,7 +42,7 @@ public sealed class EventRecorder(ObjectStore store, string component, string? h
     private bool Bump(string ns, string name)
     {
         if (store.Get(BuiltInTypes.Events, ns, name) is not { } found) return false;
-        found["count"] = ((int?)found["count"] ?? 1) + 1;
+        found["count"] = (StoreWatchLoop.Integer(found["count"]) ?? 1) + 1;
         found["lastTimestamp"] = Now();
         store.Update(BuiltInTypes.Events, found);
         return true;

@@ -32,7 +32,7 @@ public sealed class LocalKubelet(ObjectStore store, KubeletOptions? options = nu
         var workRoot = _options.WorkRoot ?? Directory.CreateTempSubdirectory("localcluster-kubelet-").FullName;
         _services = new KubeletServices(store, _options, _options.Images ?? ImageMap.Default(), workRoot);
         _nodes = LocalNodes.Register(store, _options.Nodes).Select(n => n.Metadata.Name).ToHashSet();
-        _watch = Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Pods, OnList, OnEvent, _stop.Token));
+        _watch = Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Pods, OnList, OnEvent, KubeletServices.Component, _stop.Token));
         return Task.CompletedTask;
     }
 
@@ -149,7 +149,7 @@ public sealed class LocalKubelet(ObjectStore store, KubeletOptions? options = nu
     /// </summary>
     private static TimeSpan GracePeriod(k8s.Models.V1Pod pod, JsonObject? stored = null)
     {
-        var requested = (long?)stored?["metadata"]?["deletionGracePeriodSeconds"];
+        var requested = StoreWatchLoop.Integer(stored?["metadata"]?["deletionGracePeriodSeconds"]);
         return TimeSpan.FromSeconds(requested is > 0 ? requested.Value : pod.Spec.TerminationGracePeriodSeconds ?? 30);
     }
 

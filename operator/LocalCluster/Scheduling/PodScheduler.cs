@@ -26,8 +26,8 @@ public sealed class PodScheduler(ObjectStore store) : IClusterComponent
     {
         var ct = _stop.Token;
         _loops = Task.WhenAll(
-            Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Pods, Changed(_cache.ResetPods), Changed<WatchEvent>(_cache.Apply), ct), ct),
-            Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Nodes, Changed(_cache.ResetNodes), Changed<WatchEvent>(_cache.ApplyNode), ct), ct),
+            Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Pods, Changed(_cache.ResetPods), Changed<WatchEvent>(_cache.Apply), SchedulerName, ct), ct),
+            Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Nodes, Changed(_cache.ResetNodes), Changed<WatchEvent>(_cache.ApplyNode), SchedulerName, ct), ct),
             Task.Run(() => ScheduleLoopAsync(ct), ct));
         return Task.CompletedTask;
     }

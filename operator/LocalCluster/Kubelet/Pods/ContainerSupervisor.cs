@@ -91,7 +91,8 @@ internal sealed class ContainerSupervisor(IPodContext pod, V1Container container
             pod.Record(EventRecorder.Warning, "Failed", $"Error: {failure.Message}", Name);
             return null;
         }
-        catch (Exception e) when (e is ContainerStartException or IOException or System.ComponentModel.Win32Exception or System.Net.HttpListenerException)
+        catch (Exception e) when (e is ContainerStartException or IOException or UnauthorizedAccessException
+                                       or System.ComponentModel.Win32Exception or System.Net.HttpListenerException)
         {
             return StartFailed(log, e.Message);
         }

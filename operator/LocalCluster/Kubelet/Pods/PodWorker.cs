@@ -55,7 +55,7 @@ internal sealed partial class PodWorker : IPodContext
     public void Start()
     {
         _statusLoop = Task.Run(StatusLoopAsync);
-        _run = Task.Run(RunAsync);
+        _run = Task.Run(RunGuardedAsync);
     }
 
     /// <summary>
@@ -115,6 +115,20 @@ internal sealed partial class PodWorker : IPodContext
     public int? ProcessId(string container)
     {
         lock (Gate) return _records.FirstOrDefault(r => r.Name == container)?.Instance?.ProcessId;
+    }
+
+    /// <summary>A bug or an unexpected host error must not leave the pod stuck: it is reported, and stopping still works.</summary>
+    private async Task RunGuardedAsync()
+    {
+        try
+        {
+            await RunAsync();
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"localcluster kubelet: pod {Namespace}/{Name}: {e}");
+            Record(EventRecorder.Warning, "FailedSync", $"error running the pod: {e.Message}");
+        }
     }
 
     private async Task RunAsync()

@@ -56,10 +56,11 @@ internal sealed class OrphanWatchdog : IDisposable
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(Script);
         _process = Process.Start(start);
+        ProcessId = _process?.Id;
     }
 
     /// <summary>The watchdog's own process id (tests check it ends), or null when none runs.</summary>
-    public int? ProcessId => _process?.Id;
+    public int? ProcessId { get; }
 
     public void Track(int groupId)
     {
