@@ -27,7 +27,7 @@ internal sealed class OrphanWatchdog : IDisposable
           esac
         done
         for id in $live; do kill -TERM -"$id" 2>/dev/null; done
-        if [ "$live" != ' ' ]; then sleep 2; for id in $live; do kill -KILL -"$id" 2>/dev/null; done; fi
+        if [ "$live" != ' ' ]; then sleep 1; for id in $live; do kill -KILL -"$id" 2>/dev/null; done; fi
         """;
 
     private static readonly ConcurrentDictionary<int, byte> AllGroups = new();
