@@ -158,11 +158,13 @@ public sealed class LoopbackServiceProxy(ObjectStore store) : IClusterComponent
     {
         _endpoints.TryGetValue(key, out var endpoints);
         state.Pods.Clear();
+        // publishNotReadyAddresses: the Service asks for unready pods too, so the readiness guard stands aside.
+        var publishNotReady = state.Service?.Spec?.PublishNotReadyAddresses == true;
         foreach (var port in state.Service?.Spec?.Ports ?? [])
         {
             if (!state.Listeners.TryGetValue(port.Port, out var listener)) continue;
             listener.Backends = EndpointTable.Backends(port, endpoints,
-                (ns, pod) => _podRoutable.TryGetValue(Key(ns, pod), out var routable) ? routable : null);
+                (ns, pod) => !publishNotReady && _podRoutable.TryGetValue(Key(ns, pod), out var routable) ? routable : null);
             foreach (var backend in listener.Backends.Where(b => b.PodName is not null)) state.Pods.Add(Key(backend.PodNamespace, backend.PodName));
         }
 
