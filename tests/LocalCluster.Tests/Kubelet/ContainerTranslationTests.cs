@@ -99,7 +99,7 @@ public sealed class ContainerTranslationTests
         };
         var last = state == "crashlooping" ? new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 1 } } : null;
 
-        Assert.Equal(phase, PodStatusBuilder.Phase([new V1ContainerStatus { Name = "c", State = status, LastState = last }], policy));
+        Assert.Equal(phase, PodStatusBuilder.Phase([], [new V1ContainerStatus { Name = "c", State = status, LastState = last }], policy));
     }
 
     [Fact]

@@ -104,4 +104,44 @@ public sealed class PodLifecycleTests
         Assert.Null(terminated.Message); // the log fallback applies to failures only
         Assert.Equal("done\n", cluster.Kubelet.ReadLog(KubeletHarness.Namespace, "job", "main", previous: false, tailLines: null));
     }
+
+    [Fact]
+    public async Task RunPod_Should_RunInitContainersFirst_When_PodHasThem()
+    {
+        await using var cluster = await KubeletHarness.StartAsync();
+        var pod = KubeletHarness.ShellPod("init", "cat \"$WORK/prepared\"", restartPolicy: "Never");
+        var env = new List<V1EnvVar> { new() { Name = "WORK", Value = "/work" } };
+        var mounts = new List<V1VolumeMount> { new() { Name = "work", MountPath = "/work" } };
+        pod.Spec.Volumes = [new V1Volume { Name = "work", EmptyDir = new V1EmptyDirVolumeSource() }];
+        pod.Spec.Containers[0].Env = env;
+        pod.Spec.Containers[0].VolumeMounts = mounts;
+        pod.Spec.InitContainers =
+        [
+            new V1Container { Name = "prepare", Image = "busybox", Command = ["/bin/sh", "-c", "echo ready > \"$WORK/prepared\""], Env = env, VolumeMounts = mounts },
+        ];
+        cluster.Create(pod);
+
+        var done = await cluster.WaitAsync("init", p => p.Status?.Phase is "Succeeded" or "Failed", "finished");
+
+        Assert.Equal("Succeeded", done.Status.Phase);
+        Assert.Equal("Completed", done.Status.InitContainerStatuses.Single().State.Terminated.Reason);
+        Assert.Equal("True", done.Status.Conditions.Single(c => c.Type == "Initialized").Status);
+        Assert.Equal("ready\n", cluster.Kubelet.ReadLog("default", "init", "main", previous: false, tailLines: null));
+    }
+
+    [Fact]
+    public async Task RunPod_Should_FailWithoutRunningContainers_When_InitContainerFailsUnderNever()
+    {
+        await using var cluster = await KubeletHarness.StartAsync();
+        var pod = KubeletHarness.ShellPod("badinit", "echo never runs", restartPolicy: "Never");
+        pod.Spec.InitContainers = [new V1Container { Name = "prepare", Image = "busybox", Command = ["/bin/sh", "-c", "exit 5"] }];
+        cluster.Create(pod);
+
+        var failed = await cluster.WaitAsync("badinit", p => p.Status?.Phase == "Failed", "Failed");
+
+        Assert.Equal(5, failed.Status.InitContainerStatuses.Single().State.Terminated.ExitCode);
+        Assert.Equal("PodInitializing", KubeletHarness.Container(failed).State.Waiting.Reason);
+        var initialized = failed.Status.Conditions.Single(c => c.Type == "Initialized");
+        Assert.Equal(("False", "containers with incomplete status: [prepare]"), (initialized.Status, initialized.Message));
+    }
 }

@@ -8,13 +8,13 @@ namespace LlmOperator.LocalCluster.Kubelet.Pods;
 /// back to waiting or running on a restart, the last termination kept as <c>lastState</c>), restart count, probe
 /// outcomes and the logs of the current and previous instance. Guarded by the pod worker's lock.
 /// </summary>
-internal sealed class ContainerRecord(string name, string image)
+internal sealed class ContainerRecord(string name, string image, string initialReason = "ContainerCreating")
 {
     public string Name { get; } = name;
 
     public string Image { get; } = image;
 
-    public V1ContainerStateWaiting? Waiting { get; private set; } = new() { Reason = "ContainerCreating" };
+    public V1ContainerStateWaiting? Waiting { get; private set; } = new() { Reason = initialReason };
 
     public V1ContainerStateRunning? Running { get; private set; }
 

@@ -9,7 +9,8 @@ namespace LlmOperator.LocalCluster.Kubelet.Pods;
 /// ended (exit code, reason, termination message), and restart it by the pod's restartPolicy after the
 /// CrashLoopBackOff delay — until the policy says it is done or the pod is stopped.
 /// </summary>
-internal sealed class ContainerSupervisor(IPodContext pod, V1Container container, ContainerRecord record) : IProbeListener
+/// <param name="isInit">An init container: done once it exits 0; a failure is retried unless restartPolicy is Never.</param>
+internal sealed class ContainerSupervisor(IPodContext pod, V1Container container, ContainerRecord record, bool isInit = false) : IProbeListener
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly CrashLoopBackOff _backOff = new(
@@ -158,6 +159,7 @@ internal sealed class ContainerSupervisor(IPodContext pod, V1Container container
 
     private bool ShouldRestart(int exitCode) => pod.Pod.Spec.RestartPolicy switch
     {
+        _ when isInit && exitCode == 0 => false,
         "Never" => false,
         "OnFailure" => exitCode != 0,
         _ => true,

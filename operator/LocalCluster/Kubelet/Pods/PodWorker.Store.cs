@@ -10,11 +10,16 @@ internal sealed partial class PodWorker
 {
     private void WriteStatus()
     {
-        List<k8s.Models.V1ContainerStatus> statuses;
-        lock (Gate) statuses = _records.Select(r => r.ToStatus()).ToList();
+        List<k8s.Models.V1ContainerStatus> init, main;
+        lock (Gate)
+        {
+            init = _initRecords.Select(r => r.ToStatus()).ToList();
+            main = _records.Select(r => r.ToStatus()).ToList();
+        }
+
         var sandboxReady = _sandbox is not null;
         Mutate(ObjectStore.UpdateScope.Status, pod =>
-            PodStatusBuilder.Apply(pod, statuses, Pod.Spec.RestartPolicy, sandboxReady, DateTime.UtcNow));
+            PodStatusBuilder.Apply(pod, init, main, Pod.Spec.RestartPolicy, sandboxReady, DateTime.UtcNow));
     }
 
     /// <returns>For add: false when the pod is gone or already being deleted (then nothing is started).</returns>

@@ -14,6 +14,7 @@ namespace LlmOperator.LocalCluster.Kubelet.Pods;
 /// </summary>
 internal sealed partial class PodWorker : IPodContext
 {
+    private readonly List<ContainerRecord> _initRecords;
     private readonly List<ContainerRecord> _records;
     private readonly List<ContainerSupervisor> _supervisors = new();
     private readonly SemaphoreSlim _statusDue = new(0, 1);
@@ -35,7 +36,9 @@ internal sealed partial class PodWorker : IPodContext
             ["metadata"] = new JsonObject { ["name"] = Name, ["namespace"] = Namespace, ["uid"] = Uid },
         };
         _events = services.Events(Pod.Spec.NodeName ?? "");
-        _records = Pod.Spec.Containers.Select(c => new ContainerRecord(c.Name, c.Image ?? "")).ToList();
+        _initRecords = (Pod.Spec.InitContainers ?? []).Select(c => new ContainerRecord(c.Name, c.Image ?? "")).ToList();
+        var waitingFor = _initRecords.Count > 0 ? "PodInitializing" : "ContainerCreating";
+        _records = Pod.Spec.Containers.Select(c => new ContainerRecord(c.Name, c.Image ?? "", waitingFor)).ToList();
     }
 
     public object Gate { get; } = new();
@@ -69,7 +72,7 @@ internal sealed partial class PodWorker : IPodContext
             _stopping.Cancel();
             foreach (var supervisor in _supervisors)
             {
-                if (_records.First(r => r.Name == supervisor.Name).Running is not null)
+                if (Find(supervisor.Name)?.Running is not null)
                 {
                     Record(EventRecorder.Normal, "Killing", $"Stopping container {supervisor.Name}", supervisor.Name);
                 }
@@ -106,7 +109,7 @@ internal sealed partial class PodWorker : IPodContext
     {
         lock (Gate)
         {
-            var record = _records.FirstOrDefault(r => r.Name == container);
+            var record = Find(container);
             return previous ? record?.PreviousLog : record?.CurrentLog;
         }
     }
@@ -114,8 +117,11 @@ internal sealed partial class PodWorker : IPodContext
     /// <summary>The host process id of a container's running instance (tests and diagnostics).</summary>
     public int? ProcessId(string container)
     {
-        lock (Gate) return _records.FirstOrDefault(r => r.Name == container)?.Instance?.ProcessId;
+        lock (Gate) return Find(container)?.Instance?.ProcessId;
     }
+
+    private ContainerRecord? Find(string container) =>
+        _records.FirstOrDefault(r => r.Name == container) ?? _initRecords.FirstOrDefault(r => r.Name == container);
 
     /// <summary>A bug or an unexpected host error must not leave the pod stuck: it is reported, and stopping still works.</summary>
     private async Task RunGuardedAsync()
@@ -137,6 +143,7 @@ internal sealed partial class PodWorker : IPodContext
         StatusChanged();
         if (!await CreateSandboxAsync()) return;
         PublishPorts();
+        if (!await InitializeAsync()) return;
         List<Task> running;
         lock (Gate)
         {
@@ -151,6 +158,30 @@ internal sealed partial class PodWorker : IPodContext
 
         StatusChanged();
         await Task.WhenAll(running);
+    }
+
+    /// <summary>Runs the init containers one after the other; false when one failed for good or the pod is stopping.</summary>
+    private async Task<bool> InitializeAsync()
+    {
+        foreach (var container in Pod.Spec.InitContainers ?? [])
+        {
+            var record = _initRecords.First(r => r.Name == container.Name);
+            ContainerSupervisor supervisor;
+            lock (Gate)
+            {
+                if (_stopping.IsCancellationRequested) return false;
+                supervisor = new ContainerSupervisor(this, container, record, isInit: true);
+                _supervisors.Add(supervisor);
+            }
+
+            await supervisor.RunAsync();
+            lock (Gate)
+            {
+                if (record.Terminated?.ExitCode != 0) return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task<bool> CreateSandboxAsync()
