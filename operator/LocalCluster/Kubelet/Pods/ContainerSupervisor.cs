@@ -108,7 +108,7 @@ internal sealed class ContainerSupervisor(IPodContext pod, V1Container container
         pod.StatusChanged();
         pod.Record(EventRecorder.Normal, "Created", $"Created container {Name}", Name);
         pod.Record(EventRecorder.Normal, "Started", $"Started container {Name}", Name);
-        var probes = new ContainerProbes(container, launch, instance.StartedAt, pod.Services.Probes, this);
+        var probes = new ContainerProbes(container, launch, instance, pod.Services.Probes, this);
         probes.Start();
 
         var stop = Task.Delay(Timeout.Infinite, _stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);

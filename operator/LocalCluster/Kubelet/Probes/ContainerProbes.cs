@@ -26,7 +26,7 @@ internal interface IProbeListener
 /// Readiness starts false; liveness and readiness run only after the startup probe succeeded; a failed startup
 /// or liveness probe gets the container restarted.
 /// </summary>
-internal sealed class ContainerProbes(V1Container container, ContainerLaunch launch, DateTime startedAt, ProbeRunner runner, IProbeListener listener)
+internal sealed class ContainerProbes(V1Container container, ContainerLaunch launch, IContainerInstance instance, ProbeRunner runner, IProbeListener listener)
 {
     private readonly CancellationTokenSource _stop = new();
     private Task _run = Task.CompletedTask;
@@ -71,14 +71,14 @@ internal sealed class ContainerProbes(V1Container container, ContainerLaunch lau
         var period = TimeSpan.FromSeconds(Math.Max(1, probe.PeriodSeconds ?? 10));
         var successThreshold = Math.Max(1, probe.SuccessThreshold ?? 1);
         var failureThreshold = Math.Max(1, probe.FailureThreshold ?? 3);
-        var firstRun = startedAt + TimeSpan.FromSeconds(probe.InitialDelaySeconds ?? 0);
+        var firstRun = instance.StartedAt + TimeSpan.FromSeconds(probe.InitialDelaySeconds ?? 0);
         if (firstRun > DateTime.UtcNow) await Task.Delay(firstRun - DateTime.UtcNow, ct);
 
         bool? state = kind == "Readiness" ? false : null;
         int successes = 0, failures = 0;
         while (!ct.IsCancellationRequested)
         {
-            var result = await runner.RunAsync(probe, launch, ct);
+            var result = await runner.RunAsync(probe, launch, instance, ct);
             ct.ThrowIfCancellationRequested();
             (successes, failures) = result.Success ? (successes + 1, 0) : (0, failures + 1);
             if (!result.Success) listener.OnProbeFailed(kind, result.Message);

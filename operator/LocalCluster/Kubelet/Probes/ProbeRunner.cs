@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using k8s.Models;
 using LlmOperator.LocalCluster.Kubelet.Containers;
 using LlmOperator.LocalCluster.Kubelet.Processes;
+using LlmOperator.LocalCluster.Kubelet.StandIn;
 
 namespace LlmOperator.LocalCluster.Kubelet.Probes;
 
@@ -13,6 +14,7 @@ internal readonly record struct ProbeResult(bool Success, string Message);
 /// Runs one probe against a container: <c>httpGet</c> (2xx/3xx is success, on the pod's host port for the probe's
 /// port, certificates not verified, as the kubelet does), <c>tcpSocket</c> (a connection opens) or <c>exec</c> (the
 /// command, run on the host with the container's environment and paths, exits 0), within <c>timeoutSeconds</c>.
+/// HTTP probes of the stand-in image are answered in-process (<see cref="StandInContainer.ProbeStatus"/>).
 /// </summary>
 internal sealed class ProbeRunner : IDisposable
 {
@@ -25,8 +27,9 @@ internal sealed class ProbeRunner : IDisposable
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    public async Task<ProbeResult> RunAsync(V1Probe probe, ContainerLaunch launch, CancellationToken cancellationToken)
+    public async Task<ProbeResult> RunAsync(V1Probe probe, ContainerLaunch launch, IContainerInstance instance, CancellationToken cancellationToken)
     {
+        if (instance is StandInContainer standIn && probe.HttpGet is { } get) return StandIn(standIn, get);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, probe.TimeoutSeconds ?? 1)));
         if (probe.HttpGet is { } http) return await HttpAsync(http, launch.Ports, timeout.Token);
@@ -37,6 +40,12 @@ internal sealed class ProbeRunner : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    private static ProbeResult StandIn(StandInContainer standIn, V1HTTPGetAction action)
+    {
+        var status = standIn.ProbeStatus(action.Path is { Length: > 0 } p ? (p.StartsWith('/') ? p : "/" + p) : "/");
+        return status is >= 200 and < 400 ? new ProbeResult(true, "") : new ProbeResult(false, $"HTTP probe failed with statuscode: {status}");
+    }
+
     private async Task<ProbeResult> HttpAsync(V1HTTPGetAction action, PortTable ports, CancellationToken ct)
     {
         if (ports.HostPort(action.Port) is not { } port) return new ProbeResult(false, $"port {action.Port?.Value} is not a port of the pod");
@@ -44,7 +53,7 @@ internal sealed class ProbeRunner : IDisposable
         var path = action.Path is { Length: > 0 } p ? (p.StartsWith('/') ? p : "/" + p) : "/";
         var url = $"{scheme}://127.0.0.1:{port}{path}";
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.ConnectionClose = true; // the kubelet opens a connection per probe
+        request.Headers.ConnectionClose = true; // the kubelet opens a connection per probe (keep-alives disabled)
         request.Headers.UserAgent.ParseAdd("kube-probe/1.32");
         foreach (var header in action.HttpHeaders ?? []) request.Headers.TryAddWithoutValidation(header.Name, header.Value);
         try

@@ -55,13 +55,9 @@ internal sealed class StandInContainer : IContainerInstance
     public async Task HandleAsync(HttpListenerContext context)
     {
         var path = context.Request.Url?.AbsolutePath ?? "/";
-        var (status, body) = (context.Request.HttpMethod, path) switch
-        {
-            ("GET", "/health" or "/ready") => (_failure is null ? 200 : 503, Health()),
-            ("GET", "/v1/models") => (200, Models()),
-            ("POST", "/v1/completions" or "/v1/chat/completions") => await CompleteAsync(context.Request, path),
-            _ => (404, Error($"no route for {context.Request.HttpMethod} {path}", "invalid_request_error", "not_found")),
-        };
+        var (status, body) = context.Request.HttpMethod == "POST" && path is "/v1/completions" or "/v1/chat/completions"
+            ? await CompleteAsync(context.Request, path)
+            : Get(context.Request.HttpMethod, path);
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
@@ -70,6 +66,20 @@ internal sealed class StandInContainer : IContainerInstance
         context.Response.Close();
         if (_failure is not null) Exit((int)_settings.Chaos!.Class);
     }
+
+    /// <summary>
+    /// The answer to an HTTP GET probe, from the same routes that serve HTTP clients, without a connection: the
+    /// kubelet probes the stand-in in-process, so that hundreds of them cost no sockets (a burst of 500 startup
+    /// probes over HTTP timed out on a busy 2-core machine).
+    /// </summary>
+    public int ProbeStatus(string path) => Get("GET", path).Status;
+
+    private (int Status, JsonObject Body) Get(string method, string path) => (method, path) switch
+    {
+        ("GET", "/health" or "/ready") => (_failure is null ? 200 : 503, Health()),
+        ("GET", "/v1/models") => (200, Models()),
+        _ => (404, Error($"no route for {method} {path}", "invalid_request_error", "not_found")),
+    };
 
     private async Task<(int, JsonObject)> CompleteAsync(HttpListenerRequest request, string path)
     {
