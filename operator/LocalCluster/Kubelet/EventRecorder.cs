@@ -31,7 +31,18 @@ public sealed class EventRecorder(ObjectStore store, string component, string? h
         {
             if (_names.TryGetValue(key, out var existing) && Bump(ns, existing)) return;
             if (_names.Count > MaxRemembered) _names.Clear();
-            _names[key] = Create(ns, involved, type, reason, message, fieldPath);
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                try
+                {
+                    _names[key] = Create(ns, involved, type, reason, message, fieldPath);
+                    return;
+                }
+                catch (ApiError e) when (e.Code == 409)
+                {
+                    // Another recorder (scheduler and kubelet write about the same pod) took the name: take the next.
+                }
+            }
         }
         catch (ApiError)
         {

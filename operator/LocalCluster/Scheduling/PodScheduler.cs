@@ -68,10 +68,15 @@ public sealed class PodScheduler(ObjectStore store) : IClusterComponent
         while (!ct.IsCancellationRequested)
         {
             await _dirty.WaitAsync(ct);
-            foreach (var pod in _cache.Pending())
+            var pending = _cache.Pending();
+            foreach (var pod in pending)
             {
                 SchedulePod(pod);
             }
+
+            // Forget the messages of pods that are gone or bound, so the next failure of a new pod is reported.
+            var waiting = pending.Select(p => p.Uid).ToHashSet();
+            foreach (var uid in _lastFailure.Keys.Where(uid => !waiting.Contains(uid)).ToList()) _lastFailure.Remove(uid);
         }
     }
 

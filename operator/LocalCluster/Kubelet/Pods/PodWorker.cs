@@ -104,12 +104,12 @@ internal sealed partial class PodWorker : IPodContext
     public void Record(string type, string reason, string message, string? container = null) =>
         _events.Record(_reference, type, reason, message, container is null ? null : $"spec.containers{{{container}}}");
 
-    /// <summary>The current (or previous) instance's log of a container; null when there is none.</summary>
+    /// <summary>The current (or previous) instance's log of a container (the only one when none is named); null when there is none.</summary>
     public ContainerLog? Log(string container, bool previous)
     {
         lock (Gate)
         {
-            var record = Find(container);
+            var record = container.Length == 0 && _records.Count == 1 ? _records[0] : Find(container);
             return previous ? record?.PreviousLog : record?.CurrentLog;
         }
     }
