@@ -144,4 +144,34 @@ public sealed class PodLifecycleTests
         var initialized = failed.Status.Conditions.Single(c => c.Type == "Initialized");
         Assert.Equal(("False", "containers with incomplete status: [prepare]"), (initialized.Status, initialized.Message));
     }
+
+    [Fact]
+    public async Task RunPod_Should_StillStartPods_When_WatchStreamsWereCut()
+    {
+        await using var cluster = await KubeletHarness.StartAsync();
+        cluster.Store.CloseWatches(); // fault injection: the kubelet's watch ends and it must list again
+
+        cluster.Create(KubeletHarness.ShellPod("after-cut", "echo alive", restartPolicy: "Never"));
+
+        Assert.Equal("Succeeded", (await cluster.WaitAsync("after-cut", p => p.Status?.Phase == "Succeeded", "Succeeded")).Status.Phase);
+    }
+
+    [Fact]
+    public async Task RunPod_Should_BeReadyOnlyWhenEveryContainerIs_When_PodHasTwoContainers()
+    {
+        await using var cluster = await KubeletHarness.StartAsync();
+        var pod = KubeletHarness.ShellPod("pair", "exec sleep 30");
+        pod.Spec.Containers.Add(new V1Container
+        {
+            Name = "sidecar", Image = "busybox", Command = ["/bin/sh", "-c", "exec sleep 30"],
+            ReadinessProbe = new V1Probe { Exec = new V1ExecAction { Command = ["/bin/sh", "-c", "exit 1"] }, PeriodSeconds = 1 },
+        });
+        cluster.Create(pod);
+
+        var running = await cluster.WaitAsync("pair", p => p.Status?.ContainerStatuses?.Count(c => c.State?.Running is not null) == 2
+            && KubeletHarness.Container(p).Ready == true, "both running");
+
+        Assert.False(KubeletHarness.Container(running, "sidecar").Ready);
+        Assert.Equal("containers with unready status: [sidecar]", running.Status.Conditions.Single(c => c.Type == "Ready").Message);
+    }
 }
