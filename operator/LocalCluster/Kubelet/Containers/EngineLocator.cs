@@ -42,11 +42,18 @@ public static class EngineLocator
         return null;
     }
 
-    /// <summary>The dotnet host: the one running this process when it is dotnet, else <c>$DOTNET_HOST_PATH</c>, else dotnet on PATH.</summary>
+    /// <summary>
+    /// The dotnet host: the one running this process when it is dotnet, else <c>$DOTNET_HOST_PATH</c>, else the one
+    /// of the runtime this process runs on (an app host such as the operator's executable is not dotnet), else PATH.
+    /// </summary>
     public static string DotnetHost()
     {
         if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
+        // <root>/shared/Microsoft.NETCore.App/<version>/ → <root>/dotnet
+        var runtime = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory());
+        var beside = runtime.Parent?.Parent?.Parent is { } root ? Path.Combine(root.FullName, "dotnet") : null;
+        if (beside is not null && File.Exists(beside)) return beside;
         return ExecutableLookup.Find("dotnet") ?? "dotnet";
     }
 
