@@ -46,7 +46,8 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
         }
     }
 
-    public JsonObject Create(ResourceType type, JsonObject obj)
+    /// <param name="dryRun">Run every check and return what would be stored, storing nothing (dryRun=All).</param>
+    public JsonObject Create(ResourceType type, JsonObject obj, bool dryRun = false)
     {
         lock (_gate)
         {
@@ -75,7 +76,8 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             meta.Remove("managedFields");
             if (type.TracksGeneration) meta["generation"] = 1;
             else meta.Remove("generation");
-            Commit(type, bucket, Key(ns, name), stored, WatchEventType.Added, previous: null);
+            meta.Remove("resourceVersion");
+            if (!dryRun) Commit(type, bucket, Key(ns, name), stored, WatchEventType.Added, previous: null);
             return (JsonObject)stored.DeepClone();
         }
     }
@@ -84,7 +86,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
     /// Replaces an object. A resourceVersion in the input must match (409 otherwise); without one the
     /// update is unconditional. Returns the stored object; an identical update writes nothing.
     /// </summary>
-    public JsonObject Update(ResourceType type, JsonObject obj, UpdateScope scope = UpdateScope.Main)
+    public JsonObject Update(ResourceType type, JsonObject obj, UpdateScope scope = UpdateScope.Main, bool dryRun = false)
     {
         lock (_gate)
         {
@@ -109,6 +111,11 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
                 Metadata(next)["generation"] = ((long?)Metadata(current)["generation"] ?? 0) + 1;
             }
 
+            if (dryRun)
+            {
+                return (JsonObject)next.DeepClone();
+            }
+
             if (IsDeleting(next) && Finalizers(next) == 0)
             {
                 Remove(type, bucket, Key(ns, name), next);
@@ -127,7 +134,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
     /// removed); otherwise it is gone. Returns the object as last stored. Optional preconditions as
     /// in DeleteOptions.preconditions.
     /// </summary>
-    public JsonObject Delete(ResourceType type, string? ns, string name, string? uid = null, string? resourceVersion = null)
+    public JsonObject Delete(ResourceType type, string? ns, string name, string? uid = null, string? resourceVersion = null, bool dryRun = false)
     {
         lock (_gate)
         {
@@ -147,7 +154,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             var next = (JsonObject)current.DeepClone();
             if (Finalizers(current) == 0)
             {
-                Remove(type, bucket, Key(ns, name), next);
+                if (!dryRun) Remove(type, bucket, Key(ns, name), next);
                 return (JsonObject)next.DeepClone();
             }
 
@@ -155,7 +162,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             {
                 Metadata(next)["deletionTimestamp"] = Now();
                 Metadata(next)["deletionGracePeriodSeconds"] = 0;
-                Commit(type, bucket, Key(ns, name), next, WatchEventType.Modified, current);
+                if (!dryRun) Commit(type, bucket, Key(ns, name), next, WatchEventType.Modified, current);
             }
 
             return (JsonObject)next.DeepClone();
