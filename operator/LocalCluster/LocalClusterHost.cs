@@ -52,7 +52,7 @@ public sealed class LocalClusterHost : IAsyncDisposable
     public static async Task<LocalClusterHost> StartAsync(LocalClusterOptions options, CancellationToken cancellationToken = default)
     {
         options.Validated();
-        var store = new ObjectStore();
+        var store = new ObjectStore { HistoryCapacity = options.WatchHistory };
         var setup = new ClusterContext(store, new ResourceRegistry(), new AdmissionChain(), new FaultInjector(options.FaultSeed), options, null);
         foreach (var plugin in options.AdmissionPlugins) setup.Admission.Add(plugin(setup));
         CreateSystemNamespaces(store);

@@ -23,6 +23,9 @@ public sealed record LocalClusterOptions
     /// <summary>nvidia.com/gpu capacity of each node (seam for the kubelet component).</summary>
     public int GpusPerNode { get; init; }
 
+    /// <summary>How many changes the store keeps for resuming watches; older versions are answered 410 Expired.</summary>
+    public int WatchHistory { get; init; } = 20_000;
+
     /// <summary>Seed of the fault injector's random draws.</summary>
     public int FaultSeed { get; init; }
 
@@ -42,6 +45,7 @@ public sealed record LocalClusterOptions
     public LocalClusterOptions Validated()
     {
         if (Nodes < 1) throw new ArgumentOutOfRangeException(nameof(Nodes), Nodes, "a local cluster needs at least 1 node (--nodes)");
+        if (WatchHistory < 1) throw new ArgumentOutOfRangeException(nameof(WatchHistory), WatchHistory, "the watch history must keep at least 1 change");
         if (GpusPerNode < 0) throw new ArgumentOutOfRangeException(nameof(GpusPerNode), GpusPerNode, "GPUs per node cannot be negative (--gpus)");
         _ = (ApiServer with { Port = Port }).Validated();
         return this;

@@ -74,7 +74,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             meta["creationTimestamp"] = Now();
             meta.Remove("deletionTimestamp");
             meta.Remove("managedFields");
-            if (type.TracksGeneration) meta["generation"] = 1;
+            if (type.TracksGeneration) meta["generation"] = 1L;
             else meta.Remove("generation");
             meta.Remove("resourceVersion");
             if (!dryRun) Commit(type, bucket, Key(ns, name), stored, WatchEventType.Added, previous: null);
@@ -108,7 +108,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
 
             if (type.TracksGeneration && !JsonNode.DeepEquals(SpecOf(next), SpecOf(current)))
             {
-                Metadata(next)["generation"] = ((long?)Metadata(current)["generation"] ?? 0) + 1;
+                Metadata(next)["generation"] = Generation(current) + 1;
             }
 
             if (dryRun)
@@ -230,6 +230,10 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
 
     private static JsonObject Metadata(JsonObject obj) =>
         obj["metadata"] as JsonObject ?? (JsonObject)(obj["metadata"] = new JsonObject());
+
+    /// <summary>metadata.generation, however the number is held (clients send JSON, the store writes longs).</summary>
+    private static long Generation(JsonObject obj) =>
+        Metadata(obj)["generation"] is JsonValue value && long.TryParse(value.ToJsonString(), out var generation) ? generation : 0;
 
     private static bool IsDeleting(JsonObject obj) => Metadata(obj)["deletionTimestamp"] is not null;
 
