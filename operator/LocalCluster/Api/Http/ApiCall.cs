@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmOperator.LocalCluster.Api.Protobuf;
 using LlmOperator.LocalCluster.Storage;
 using Microsoft.AspNetCore.Http;
 using YamlDotNet.Core;
@@ -66,11 +67,18 @@ public sealed class ApiCall(HttpContext context, ResourcePath path)
     public string ContentType => (Context.Request.ContentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
 
     /// <summary>
-    /// Reads the body as JSON, or YAML for application/yaml and apply patches (kubectl sends JSON
-    /// even then; other clients may not). Empty bodies give null.
+    /// Reads the body as JSON, YAML for application/yaml and apply patches (kubectl sends JSON even
+    /// then; other clients may not), or Kubernetes protobuf (kubectl's typed clients). Empty bodies give null.
     /// </summary>
     public async Task<JsonNode?> ReadBodyAsync()
     {
+        if (ContentType == "application/vnd.kubernetes.protobuf")
+        {
+            using var buffer = new MemoryStream();
+            await Context.Request.Body.CopyToAsync(buffer, Aborted);
+            return buffer.Length == 0 ? null : ProtobufBody.Read(buffer.ToArray(), Type);
+        }
+
         using var reader = new StreamReader(Context.Request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(Aborted);
         if (string.IsNullOrWhiteSpace(text)) return null;
