@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using LlmOperator.LocalCluster.Api;
+using LlmOperator.LocalCluster.Api.Defaulting;
 using LlmOperator.LocalCluster.Api.Patching;
 using LlmOperator.LocalCluster.Api.Selection;
 using LlmOperator.LocalCluster.Faults;
@@ -54,6 +55,8 @@ public sealed class LocalClusterHost : IAsyncDisposable
         options.Validated();
         var store = new ObjectStore { HistoryCapacity = options.WatchHistory };
         var setup = new ClusterContext(store, new ResourceRegistry(), new AdmissionChain(), new FaultInjector(options.FaultSeed), options, null);
+        // Defaulting comes first, as decoding does in kube-apiserver: plugins see defaulted objects.
+        setup.Admission.Add(new BuiltInDefaults());
         foreach (var plugin in options.AdmissionPlugins) setup.Admission.Add(plugin(setup));
         CreateSystemNamespaces(store);
 
