@@ -57,7 +57,7 @@ public sealed class ScaleHandler(WritePipeline pipeline)
 
     private static JsonObject WithReplicas(ApiCall call, JsonObject parent, JsonObject scale)
     {
-        var replicas = scale["spec"]?["replicas"];
+        var replicas = (scale["spec"] as JsonObject)?["replicas"];
         if (Replicas(replicas) is not { } count || count < 0)
         {
             throw ApiError.Invalid(call.Type, call.NameOrEmpty,
@@ -65,7 +65,7 @@ public sealed class ScaleHandler(WritePipeline pipeline)
         }
 
         // A resourceVersion in the Scale guards the update of the parent, as kube-apiserver does.
-        if ((string?)scale["metadata"]?["resourceVersion"] is { Length: > 0 } version) parent["metadata"]!["resourceVersion"] = version;
+        if (JsonText.Of((scale["metadata"] as JsonObject)?["resourceVersion"]) is { Length: > 0 } version) parent["metadata"]!["resourceVersion"] = version;
         var spec = parent["spec"] as JsonObject ?? new JsonObject();
         spec["replicas"] = count;
         parent["spec"] = spec;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmOperator.LocalCluster.Admission;
 using LlmOperator.LocalCluster.Api.Http;
@@ -22,12 +23,20 @@ public sealed class WritePipeline(ApiServices services)
     public static JsonObject Bind(ApiCall call, JsonObject obj)
     {
         var type = call.Type;
-        if ((string?)(obj["apiVersion"] as JsonValue) is { Length: > 0 } apiVersion && apiVersion != type.ApiVersion)
+        foreach (var field in new[] { "apiVersion", "kind" })
+        {
+            if (obj[field] is { } value && value.GetValueKind() != JsonValueKind.String)
+            {
+                throw ApiError.BadRequest($"{field} must be a string, not {value.ToJsonString()}");
+            }
+        }
+
+        if ((string?)obj["apiVersion"] is { Length: > 0 } apiVersion && apiVersion != type.ApiVersion)
         {
             throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({type.ApiVersion})");
         }
 
-        if ((string?)(obj["kind"] as JsonValue) is { Length: > 0 } kind && kind != type.Kind)
+        if ((string?)obj["kind"] is { Length: > 0 } kind && kind != type.Kind)
         {
             throw ApiError.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({type.Kind})");
         }
@@ -105,13 +114,14 @@ public sealed class WritePipeline(ApiServices services)
     public async Task<Result> ReplaceAsync(ApiCall call, JsonObject body, ObjectStore.UpdateScope scope)
     {
         var current = Read(call);
+        Bind(call, body);
         if (!call.Type.IsBuiltIn() && string.IsNullOrEmpty((string?)body["metadata"]?["resourceVersion"]))
         {
             // As kube-apiserver for custom resources: an update must say which version it replaces.
             throw ApiError.Invalid(call.Type, call.NameOrEmpty, [("metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update")]);
         }
 
-        return await StoreUpdateAsync(call, Bind(call, body), current, scope);
+        return await StoreUpdateAsync(call, body, current, scope);
     }
 
     public JsonObject Read(ApiCall call) =>

@@ -13,11 +13,20 @@ namespace LlmOperator.LocalCluster.Api.Http;
 /// </summary>
 public static class YamlJson
 {
-    /// <summary>Parses one document; throws <see cref="YamlException"/> with a line/column on bad input.</summary>
+    /// <summary>Parses one document; throws <see cref="YamlException"/> (with a line and column where the parser knows them) on bad input.</summary>
     public static JsonNode? Parse(string text)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(text));
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some malformed flow collections ("[1, 2" without "]").
+            throw new YamlException($"malformed YAML: {e.Message}");
+        }
+
         return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
     }
 

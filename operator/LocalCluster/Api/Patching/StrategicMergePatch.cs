@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmOperator.LocalCluster.Api.Selection;
 using LlmOperator.LocalCluster.Storage;
 
 namespace LlmOperator.LocalCluster.Api.Patching;
@@ -23,12 +24,16 @@ public static class StrategicMergePatch
 
     private static JsonObject? MergeMap(JsonObject? original, JsonObject patch, List<string> path, string kind)
     {
-        switch ((string?)(patch[PatchDirective] as JsonValue))
+        switch (JsonText.Of(patch[PatchDirective]))
         {
             case "delete":
                 return null;
             case "replace":
                 return WithoutDirectives(patch);
+            case null or "merge":
+                break;
+            case var other:
+                throw ApiError.BadRequest($"strategic merge patch: unknown patch type {other} in {string.Join('.', path)}; use \"merge\", \"replace\" or \"delete\"");
         }
 
         var result = original is null ? new JsonObject() : (JsonObject)original.DeepClone();
@@ -46,7 +51,7 @@ public static class StrategicMergePatch
 
         if (patch[RetainKeys] is JsonArray retained)
         {
-            var keep = retained.Select(k => (string?)k).ToHashSet();
+            var keep = retained.Select(JsonText.Of).ToHashSet();
             foreach (var name in result.Select(p => p.Key).Where(k => !keep.Contains(k)).ToList()) result.Remove(name);
         }
 
@@ -82,7 +87,7 @@ public static class StrategicMergePatch
     private static JsonArray MergeList(JsonArray? original, JsonArray patch, List<string> path, string kind)
     {
         var strategy = PatchStrategies.For(path.Take(path.Count - 1).ToList(), path[^1], kind);
-        var replaceWhole = patch.Any(e => e is JsonObject o && (string?)(o[PatchDirective] as JsonValue) == "replace");
+        var replaceWhole = patch.Any(e => e is JsonObject o && JsonText.Of(o[PatchDirective]) == "replace");
         if (strategy is null || original is null || replaceWhole)
         {
             // Atomic lists, first writes and "$patch: replace" take the patch's elements as they are.
@@ -110,7 +115,7 @@ public static class StrategicMergePatch
             }
 
             var at = result.FindIndex(e => e is JsonObject o && JsonNode.DeepEquals(o[key], id));
-            if ((string?)(map[PatchDirective] as JsonValue) == "delete")
+            if (JsonText.Of(map[PatchDirective]) == "delete")
             {
                 if (at >= 0) result.RemoveAt(at);
                 continue;
