@@ -1,6 +1,7 @@
 using System.Net;
 using LlmOperator.LocalCluster.Api.Discovery;
 using LlmOperator.LocalCluster.Api.Http;
+using LlmOperator.LocalCluster.Faults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -50,6 +51,7 @@ public sealed class ApiServer : IAsyncDisposable
         var endpoint = new ResourceEndpoint(services, logger, stopping);
 
         DiscoveryEndpoints.Map(app, services.Registry);
+        FaultEndpoints.Map(app, services.Faults);
         app.Map("/api/{version}/{**rest}", (HttpContext c, string version, string? rest) => endpoint.HandleAsync(c, "", version, rest));
         app.Map("/apis/{group}/{version}/{**rest}", (HttpContext c, string group, string version, string? rest) => endpoint.HandleAsync(c, group, version, rest));
         app.MapFallback((HttpContext c) => ApiResponses.WriteErrorAsync(c, ResourceEndpoint.NotFound()));

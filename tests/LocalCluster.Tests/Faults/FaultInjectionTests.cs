@@ -125,4 +125,32 @@ public sealed class FaultInjectionTests
 
         Assert.Equal(1, cluster.Faults.Counts["latency"]);
     }
+
+    [Fact]
+    public async Task FaultEndpoint_Should_SwitchFaultsOn_When_RulesArePut()
+    {
+        await using var cluster = await Clusters.StartAsync();
+        var settings = """{"enabled":true,"rules":[{"verbs":["get"],"resources":["namespaces"],"serverErrorRate":1}]}""";
+
+        var (putCode, _, _) = await Clusters.SendAsync(cluster, HttpMethod.Put, "/localcluster/faults", settings);
+        var (getCode, _, _) = await Clusters.SendAsync(cluster, HttpMethod.Get, "/api/v1/namespaces/default");
+        var (_, described, _) = await Clusters.SendAsync(cluster, HttpMethod.Get, "/localcluster/faults");
+
+        Assert.Equal(HttpStatusCode.OK, putCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, getCode);
+        Assert.Contains("\"500\":1", described);
+        Assert.True(cluster.Faults.Enabled);
+    }
+
+    [Fact]
+    public async Task FaultEndpoint_Should_Answer400_When_RateIsInvalid()
+    {
+        await using var cluster = await Clusters.StartAsync();
+
+        var (code, body, _) = await Clusters.SendAsync(cluster, HttpMethod.Put, "/localcluster/faults", """{"enabled":true,"rules":[{"conflictRate":2}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("ConflictRate", body);
+        Assert.False(cluster.Faults.Enabled);
+    }
 }
