@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmOperator.LocalCluster.Storage;
 using static LlmOperator.LocalCluster.Api.Tables.WorkloadPrinters;
 
 namespace LlmOperator.LocalCluster.Api.Tables;
@@ -17,14 +18,14 @@ internal static class CorePrinters
         new("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", Priority: 1),
     ], (svc, now) =>
     [
-        Json.Str(svc, "metadata", "name"),
-        Json.Str(svc, "spec", "type") ?? "ClusterIP",
-        Json.Str(svc, "spec", "clusterIP") is { Length: > 0 } ip ? ip : "<none>",
+        JsonRead.Str(svc, "metadata", "name"),
+        JsonRead.Str(svc, "spec", "type") ?? "ClusterIP",
+        JsonRead.Str(svc, "spec", "clusterIP") is { Length: > 0 } ip ? ip : "<none>",
         ExternalIp(svc),
         Ports(svc),
         Age(svc, now),
-        Json.Count(svc, "spec", "selector") == 0 ? "<none>"
-            : string.Join(",", Json.Entries(svc, "spec", "selector").Select(kv => $"{kv.Key}={kv.Value}")),
+        JsonRead.Count(svc, "spec", "selector") == 0 ? "<none>"
+            : string.Join(",", JsonRead.Entries(svc, "spec", "selector").Select(kv => $"{kv.Key}={kv.Value}")),
     ]);
 
     public static TablePrinter Endpoints { get; } = new(
@@ -32,7 +33,7 @@ internal static class CorePrinters
         TableColumn.NameColumn,
         new("Endpoints", "string", "The set of all endpoints is the union of all subsets."),
         TableColumn.AgeColumn,
-    ], (ep, now) => [Json.Str(ep, "metadata", "name"), FormatEndpoints(ep), Age(ep, now)]);
+    ], (ep, now) => [JsonRead.Str(ep, "metadata", "name"), FormatEndpoints(ep), Age(ep, now)]);
 
     public static TablePrinter Nodes { get; } = new(
     [
@@ -48,16 +49,16 @@ internal static class CorePrinters
         new("Container-Runtime", "string", "ContainerRuntime Version reported by the node.", Priority: 1),
     ], (node, now) =>
     [
-        Json.Str(node, "metadata", "name"),
+        JsonRead.Str(node, "metadata", "name"),
         NodeStatus(node),
         NodeRoles(node),
         Age(node, now),
-        Json.Str(node, "status", "nodeInfo", "kubeletVersion") ?? "",
+        JsonRead.Str(node, "status", "nodeInfo", "kubeletVersion") ?? "",
         Address(node, "InternalIP"),
         Address(node, "ExternalIP"),
-        Json.Str(node, "status", "nodeInfo", "osImage") is { Length: > 0 } os ? os : "<unknown>",
-        Json.Str(node, "status", "nodeInfo", "kernelVersion") is { Length: > 0 } kernel ? kernel : "<unknown>",
-        Json.Str(node, "status", "nodeInfo", "containerRuntimeVersion") is { Length: > 0 } cr ? cr : "<unknown>",
+        JsonRead.Str(node, "status", "nodeInfo", "osImage") is { Length: > 0 } os ? os : "<unknown>",
+        JsonRead.Str(node, "status", "nodeInfo", "kernelVersion") is { Length: > 0 } kernel ? kernel : "<unknown>",
+        JsonRead.Str(node, "status", "nodeInfo", "containerRuntimeVersion") is { Length: > 0 } cr ? cr : "<unknown>",
     ]);
 
     public static TablePrinter Namespaces { get; } = new(
@@ -65,14 +66,14 @@ internal static class CorePrinters
         TableColumn.NameColumn,
         new("Status", "string", "The status of the namespace"),
         TableColumn.AgeColumn,
-    ], (ns, now) => [Json.Str(ns, "metadata", "name"), Json.Str(ns, "status", "phase") ?? "", Age(ns, now)]);
+    ], (ns, now) => [JsonRead.Str(ns, "metadata", "name"), JsonRead.Str(ns, "status", "phase") ?? "", Age(ns, now)]);
 
     public static TablePrinter ConfigMaps { get; } = new(
     [
         TableColumn.NameColumn,
         new("Data", "string", "Data contains the configuration data."),
         TableColumn.AgeColumn,
-    ], (cm, now) => [Json.Str(cm, "metadata", "name"), Json.Count(cm, "data") + Json.Count(cm, "binaryData"), Age(cm, now)]);
+    ], (cm, now) => [JsonRead.Str(cm, "metadata", "name"), JsonRead.Count(cm, "data") + JsonRead.Count(cm, "binaryData"), Age(cm, now)]);
 
     public static TablePrinter Secrets { get; } = new(
     [
@@ -80,48 +81,48 @@ internal static class CorePrinters
         new("Type", "string", "Used to facilitate programmatic handling of secret data."),
         new("Data", "string", "Data contains the secret data."),
         TableColumn.AgeColumn,
-    ], (s, now) => [Json.Str(s, "metadata", "name"), Json.Str(s, "type") ?? "Opaque", Json.Count(s, "data"), Age(s, now)]);
+    ], (s, now) => [JsonRead.Str(s, "metadata", "name"), JsonRead.Str(s, "type") ?? "Opaque", JsonRead.Count(s, "data"), Age(s, now)]);
 
     public static TablePrinter ServiceAccounts { get; } = new(
     [
         TableColumn.NameColumn,
         new("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."),
         TableColumn.AgeColumn,
-    ], (sa, now) => [Json.Str(sa, "metadata", "name"), Json.Count(sa, "secrets"), Age(sa, now)]);
+    ], (sa, now) => [JsonRead.Str(sa, "metadata", "name"), JsonRead.Count(sa, "secrets"), Age(sa, now)]);
 
     public static TablePrinter Leases { get; } = new(
     [
         TableColumn.NameColumn,
         new("Holder", "string", "holderIdentity contains the identity of the holder of a current lease."),
         TableColumn.AgeColumn,
-    ], (lease, now) => [Json.Str(lease, "metadata", "name"), Json.Str(lease, "spec", "holderIdentity") ?? "", Age(lease, now)]);
+    ], (lease, now) => [JsonRead.Str(lease, "metadata", "name"), JsonRead.Str(lease, "spec", "holderIdentity") ?? "", Age(lease, now)]);
 
     public static TablePrinter WebhookConfigurations { get; } = new(
     [
         TableColumn.NameColumn,
         new("Webhooks", "integer", "Webhooks is a list of webhooks and the affected resources and operations."),
         TableColumn.AgeColumn,
-    ], (w, now) => [Json.Str(w, "metadata", "name"), Json.Count(w, "webhooks"), Age(w, now)]);
+    ], (w, now) => [JsonRead.Str(w, "metadata", "name"), JsonRead.Count(w, "webhooks"), Age(w, now)]);
 
     /// <summary>CRDs print their creation time as a timestamp, not an age (apiextensions-apiserver does so).</summary>
     public static TablePrinter CustomResourceDefinitions { get; } = new(
     [
         TableColumn.NameColumn,
         new("Created At", "date", TableColumn.AgeDescription),
-    ], (crd, _) => [Json.Str(crd, "metadata", "name"), Json.Str(crd, "metadata", "creationTimestamp")]);
+    ], (crd, _) => [JsonRead.Str(crd, "metadata", "name"), JsonRead.Str(crd, "metadata", "creationTimestamp")]);
 
     private static string ExternalIp(JsonObject svc)
     {
-        var external = (Json.At(svc, "spec", "externalIPs") as JsonArray ?? []).Select(v => v?.ToString()).ToList();
-        switch (Json.Str(svc, "spec", "type"))
+        var external = (JsonRead.At(svc, "spec", "externalIPs") as JsonArray ?? []).Select(v => v?.ToString()).ToList();
+        switch (JsonRead.Str(svc, "spec", "type"))
         {
             case "LoadBalancer":
-                var ingress = Json.Objects(svc, "status", "loadBalancer", "ingress")
-                    .Select(i => Json.Str(i, "ip") ?? Json.Str(i, "hostname")).Where(a => a is not null).ToList();
+                var ingress = JsonRead.Objects(svc, "status", "loadBalancer", "ingress")
+                    .Select(i => JsonRead.Str(i, "ip") ?? JsonRead.Str(i, "hostname")).Where(a => a is not null).ToList();
                 external.AddRange(ingress);
                 return external.Count > 0 ? string.Join(",", external) : "<pending>";
             case "ExternalName":
-                return Json.Str(svc, "spec", "externalName") ?? "<none>";
+                return JsonRead.Str(svc, "spec", "externalName") ?? "<none>";
             default:
                 return external.Count > 0 ? string.Join(",", external) : "<none>";
         }
@@ -129,11 +130,11 @@ internal static class CorePrinters
 
     private static string Ports(JsonObject svc)
     {
-        var ports = Json.Objects(svc, "spec", "ports").Select(p =>
+        var ports = JsonRead.Objects(svc, "spec", "ports").Select(p =>
         {
-            var protocol = Json.Str(p, "protocol") ?? "TCP";
-            var nodePort = Json.Int(p, "nodePort");
-            return nodePort > 0 ? $"{Json.Int(p, "port")}:{nodePort}/{protocol}" : $"{Json.Int(p, "port")}/{protocol}";
+            var protocol = JsonRead.Str(p, "protocol") ?? "TCP";
+            var nodePort = JsonRead.Int(p, "nodePort");
+            return nodePort > 0 ? $"{JsonRead.Int(p, "port")}:{nodePort}/{protocol}" : $"{JsonRead.Int(p, "port")}/{protocol}";
         }).ToList();
         return ports.Count == 0 ? "<none>" : string.Join(",", ports);
     }
@@ -142,10 +143,10 @@ internal static class CorePrinters
     private static string FormatEndpoints(JsonObject ep)
     {
         var all = new List<string>();
-        foreach (var subset in Json.Objects(ep, "subsets"))
+        foreach (var subset in JsonRead.Objects(ep, "subsets"))
         {
-            var ports = Json.Objects(subset, "ports").Select(p => Json.Int(p, "port")).ToList();
-            foreach (var address in Json.Objects(subset, "addresses").Select(a => Json.Str(a, "ip")))
+            var ports = JsonRead.Objects(subset, "ports").Select(p => JsonRead.Int(p, "port")).ToList();
+            foreach (var address in JsonRead.Objects(subset, "addresses").Select(a => JsonRead.Str(a, "ip")))
             {
                 all.AddRange(ports.Count == 0 ? [address ?? ""] : ports.Select(port => $"{address}:{port}"));
             }
@@ -158,15 +159,15 @@ internal static class CorePrinters
 
     private static string NodeStatus(JsonObject node)
     {
-        var ready = Json.Objects(node, "status", "conditions").FirstOrDefault(c => Json.Str(c, "type") == "Ready");
-        var status = ready is null ? "Unknown" : Json.Str(ready, "status") == "True" ? "Ready" : "NotReady";
-        return Json.Bool(node, "spec", "unschedulable") ? status + ",SchedulingDisabled" : status;
+        var ready = JsonRead.Objects(node, "status", "conditions").FirstOrDefault(c => JsonRead.Str(c, "type") == "Ready");
+        var status = ready is null ? "Unknown" : JsonRead.Str(ready, "status") == "True" ? "Ready" : "NotReady";
+        return JsonRead.Bool(node, "spec", "unschedulable") ? status + ",SchedulingDisabled" : status;
     }
 
     private static string NodeRoles(JsonObject node)
     {
         const string prefix = "node-role.kubernetes.io/";
-        var roles = Json.Entries(node, "metadata", "labels")
+        var roles = JsonRead.Entries(node, "metadata", "labels")
             .Select(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) ? kv.Key[prefix.Length..]
                 : kv.Key == "kubernetes.io/role" ? kv.Value?.ToString() : null)
             .Where(r => !string.IsNullOrEmpty(r)).Order(StringComparer.Ordinal).ToList();
@@ -174,6 +175,6 @@ internal static class CorePrinters
     }
 
     private static string Address(JsonObject node, string type) =>
-        Json.Objects(node, "status", "addresses").Where(a => Json.Str(a, "type") == type)
-            .Select(a => Json.Str(a, "address")).FirstOrDefault() ?? "<none>";
+        JsonRead.Objects(node, "status", "addresses").Where(a => JsonRead.Str(a, "type") == type)
+            .Select(a => JsonRead.Str(a, "address")).FirstOrDefault() ?? "<none>";
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using LlmOperator.LocalCluster.Storage;
 
 namespace LlmOperator.LocalCluster.Api.Tables;
@@ -20,7 +20,7 @@ internal static class CustomColumnsPrinter
         return new TablePrinter(definitions, (obj, now) =>
         {
             var cells = new JsonNode?[columns.Count + 1];
-            cells[0] = Json.Str(obj, "metadata", "name");
+            cells[0] = JsonRead.Str(obj, "metadata", "name");
             for (var i = 0; i < columns.Count; i++)
             {
                 var value = paths[i]?.Evaluate(obj).FirstOrDefault();
@@ -49,14 +49,14 @@ internal static class CustomColumnsPrinter
         var kind = value.GetValueKind();
         return type switch
         {
-            "integer" when kind == JsonValueKind.Number => (long)Json.Number(value),
-            "number" when kind == JsonValueKind.Number => Json.Number(value),
+            "integer" when kind == JsonValueKind.Number => (long)JsonRead.Number(value),
+            "number" when kind == JsonValueKind.Number => JsonRead.Number(value),
             "boolean" when kind is JsonValueKind.True or JsonValueKind.False => kind == JsonValueKind.True,
             "date" when kind == JsonValueKind.String => DateCell(value.GetValue<string>(), now),
             "string" => kind switch
             {
                 JsonValueKind.String => value.GetValue<string>(),
-                JsonValueKind.Number => Json.Number(value).ToString(CultureInfo.InvariantCulture),
+                JsonValueKind.Number => JsonRead.Number(value).ToString(CultureInfo.InvariantCulture),
                 JsonValueKind.True => "true",
                 JsonValueKind.False => "false",
                 _ => value.ToJsonString(),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmOperator.LocalCluster.Storage;
 
 namespace LlmOperator.LocalCluster.Api.Tables;
 
@@ -24,41 +25,41 @@ internal static class EventPrinter
 
     private static JsonNode?[] Cells(JsonObject ev, DateTimeOffset now)
     {
-        var first = Json.Str(ev, "firstTimestamp") ?? Json.Str(ev, "eventTime");
+        var first = JsonRead.Str(ev, "firstTimestamp") ?? JsonRead.Str(ev, "eventTime");
         var firstSeen = HumanDuration.Since(first, now);
-        var lastSeen = Json.Str(ev, "lastTimestamp") is { } last ? HumanDuration.Since(last, now) : firstSeen;
-        var count = Json.Int(ev, "count");
-        if (Json.At(ev, "series") is { } series)
+        var lastSeen = JsonRead.Str(ev, "lastTimestamp") is { } last ? HumanDuration.Since(last, now) : firstSeen;
+        var count = JsonRead.Int(ev, "count");
+        if (JsonRead.At(ev, "series") is { } series)
         {
-            lastSeen = HumanDuration.Since(Json.Str(series, "lastObservedTime"), now);
-            count = Json.Int(series, "count");
+            lastSeen = HumanDuration.Since(JsonRead.Str(series, "lastObservedTime"), now);
+            count = JsonRead.Int(series, "count");
         }
         else if (count == 0)
         {
             count = 1; // singleton events of the events.k8s.io API carry no count
         }
 
-        var kind = (Json.Str(ev, "involvedObject", "kind") ?? "").ToLowerInvariant();
-        var name = Json.Str(ev, "involvedObject", "name");
+        var kind = (JsonRead.Str(ev, "involvedObject", "kind") ?? "").ToLowerInvariant();
+        var name = JsonRead.Str(ev, "involvedObject", "name");
         return
         [
             lastSeen,
-            Json.Str(ev, "type") ?? "",
-            Json.Str(ev, "reason") ?? "",
+            JsonRead.Str(ev, "type") ?? "",
+            JsonRead.Str(ev, "reason") ?? "",
             string.IsNullOrEmpty(name) ? kind : $"{kind}/{name}",
-            Json.Str(ev, "involvedObject", "fieldPath") ?? "",
+            JsonRead.Str(ev, "involvedObject", "fieldPath") ?? "",
             Source(ev),
-            (Json.Str(ev, "message") ?? "").Trim(),
+            (JsonRead.Str(ev, "message") ?? "").Trim(),
             firstSeen,
             count,
-            Json.Str(ev, "metadata", "name"),
+            JsonRead.Str(ev, "metadata", "name"),
         ];
     }
 
     private static string Source(JsonObject ev)
     {
-        var component = Json.Str(ev, "source", "component") ?? Json.Str(ev, "reportingComponent") ?? "";
-        var host = Json.Str(ev, "source", "host") ?? Json.Str(ev, "reportingInstance") ?? "";
+        var component = JsonRead.Str(ev, "source", "component") ?? JsonRead.Str(ev, "reportingComponent") ?? "";
+        var host = JsonRead.Str(ev, "source", "host") ?? JsonRead.Str(ev, "reportingInstance") ?? "";
         return host.Length == 0 ? component : $"{component}, {host}";
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmOperator.LocalCluster.Storage;
 
 namespace LlmOperator.LocalCluster.Api.Tables;
 
@@ -24,9 +25,9 @@ internal static class PodPrinter
 
     private static JsonNode?[] Cells(JsonObject pod, DateTimeOffset now)
     {
-        var state = new PodState(Json.Str(pod, "status", "reason") ?? Json.Str(pod, "status", "phase") ?? "");
-        if (Json.Objects(pod, "status", "conditions").Any(c =>
-                Json.Str(c, "type") == "PodScheduled" && Json.Str(c, "reason") == "SchedulingGated"))
+        var state = new PodState(JsonRead.Str(pod, "status", "reason") ?? JsonRead.Str(pod, "status", "phase") ?? "");
+        if (JsonRead.Objects(pod, "status", "conditions").Any(c =>
+                JsonRead.Str(c, "type") == "PodScheduled" && JsonRead.Str(c, "reason") == "SchedulingGated"))
         {
             state.Reason = "SchedulingGated";
         }
@@ -34,10 +35,10 @@ internal static class PodPrinter
         var initializing = ReadInitContainers(pod, state);
         if (!initializing) ReadContainers(pod, state);
 
-        var phase = Json.Str(pod, "status", "phase");
-        if (Json.Str(pod, "metadata", "deletionTimestamp") is not null)
+        var phase = JsonRead.Str(pod, "status", "phase");
+        if (JsonRead.Str(pod, "metadata", "deletionTimestamp") is not null)
         {
-            state.Reason = Json.Str(pod, "status", "reason") == "NodeLost" ? "Unknown"
+            state.Reason = JsonRead.Str(pod, "status", "reason") == "NodeLost" ? "Unknown"
                 : phase is "Succeeded" or "Failed" ? state.Reason : "Terminating";
         }
 
@@ -47,18 +48,18 @@ internal static class PodPrinter
             restarts = $"{state.Restarts} ({HumanDuration.Format(now - last)} ago)";
         }
 
-        var total = Json.Count(pod, "spec", "containers");
+        var total = JsonRead.Count(pod, "spec", "containers");
         return
         [
-            Json.Str(pod, "metadata", "name"),
+            JsonRead.Str(pod, "metadata", "name"),
             $"{state.Ready}/{total}",
             state.Reason,
             restarts,
-            HumanDuration.Since(Json.Str(pod, "metadata", "creationTimestamp"), now),
-            Json.Objects(pod, "status", "podIPs").Select(ip => Json.Str(ip, "ip")).FirstOrDefault(ip => !string.IsNullOrEmpty(ip))
-                ?? NoneIfEmpty(Json.Str(pod, "status", "podIP")),
-            NoneIfEmpty(Json.Str(pod, "spec", "nodeName")),
-            NoneIfEmpty(Json.Str(pod, "status", "nominatedNodeName")),
+            HumanDuration.Since(JsonRead.Str(pod, "metadata", "creationTimestamp"), now),
+            JsonRead.Objects(pod, "status", "podIPs").Select(ip => JsonRead.Str(ip, "ip")).FirstOrDefault(ip => !string.IsNullOrEmpty(ip))
+                ?? NoneIfEmpty(JsonRead.Str(pod, "status", "podIP")),
+            NoneIfEmpty(JsonRead.Str(pod, "spec", "nodeName")),
+            NoneIfEmpty(JsonRead.Str(pod, "status", "nominatedNodeName")),
             ReadinessGates(pod),
         ];
     }
@@ -66,20 +67,20 @@ internal static class PodPrinter
     /// <summary>Init containers run first; while one has not succeeded, STATUS is "Init:..." and the rest is not read.</summary>
     private static bool ReadInitContainers(JsonObject pod, PodState state)
     {
-        var statuses = Json.Objects(pod, "status", "initContainerStatuses").ToList();
-        var declared = Json.Count(pod, "spec", "initContainers");
+        var statuses = JsonRead.Objects(pod, "status", "initContainerStatuses").ToList();
+        var declared = JsonRead.Count(pod, "spec", "initContainers");
         for (var i = 0; i < statuses.Count; i++)
         {
             var container = statuses[i];
             state.CountRestarts(container);
-            var terminated = Json.At(container, "state", "terminated");
-            var waiting = Json.Str(container, "state", "waiting", "reason");
-            if (terminated is not null && Json.Int(terminated, "exitCode") == 0) continue;
+            var terminated = JsonRead.At(container, "state", "terminated");
+            var waiting = JsonRead.Str(container, "state", "waiting", "reason");
+            if (terminated is not null && JsonRead.Int(terminated, "exitCode") == 0) continue;
             state.Reason = terminated is not null ? "Init:" + TerminatedReason(terminated)
                 : !string.IsNullOrEmpty(waiting) && waiting != "PodInitializing" ? "Init:" + waiting
                 : $"Init:{i}/{declared}";
-            return !Json.Objects(pod, "status", "conditions").Any(c =>
-                Json.Str(c, "type") == "Initialized" && Json.Str(c, "status") == "True");
+            return !JsonRead.Objects(pod, "status", "conditions").Any(c =>
+                JsonRead.Str(c, "type") == "Initialized" && JsonRead.Str(c, "status") == "True");
         }
 
         return false;
@@ -88,16 +89,16 @@ internal static class PodPrinter
     private static void ReadContainers(JsonObject pod, PodState state)
     {
         var hasRunning = false;
-        var statuses = Json.Objects(pod, "status", "containerStatuses").ToList();
+        var statuses = JsonRead.Objects(pod, "status", "containerStatuses").ToList();
         for (var i = statuses.Count - 1; i >= 0; i--)
         {
             var container = statuses[i];
             state.CountRestarts(container);
-            var waiting = Json.Str(container, "state", "waiting", "reason");
-            var terminated = Json.At(container, "state", "terminated");
+            var waiting = JsonRead.Str(container, "state", "waiting", "reason");
+            var terminated = JsonRead.At(container, "state", "terminated");
             if (!string.IsNullOrEmpty(waiting)) state.Reason = waiting;
             else if (terminated is not null) state.Reason = TerminatedReason(terminated);
-            else if (Json.Bool(container, "ready") && Json.At(container, "state", "running") is not null)
+            else if (JsonRead.Bool(container, "ready") && JsonRead.At(container, "state", "running") is not null)
             {
                 hasRunning = true;
                 state.Ready++;
@@ -107,22 +108,22 @@ internal static class PodPrinter
         // A finished container beside a running one: the pod as a whole still runs.
         if (state.Reason == "Completed" && hasRunning)
         {
-            state.Reason = Json.Objects(pod, "status", "conditions").Any(c =>
-                Json.Str(c, "type") == "Ready" && Json.Str(c, "status") == "True") ? "Running" : "NotReady";
+            state.Reason = JsonRead.Objects(pod, "status", "conditions").Any(c =>
+                JsonRead.Str(c, "type") == "Ready" && JsonRead.Str(c, "status") == "True") ? "Running" : "NotReady";
         }
     }
 
     private static string TerminatedReason(JsonNode terminated) =>
-        Json.Str(terminated, "reason") is { Length: > 0 } reason ? reason
-        : Json.Int(terminated, "signal") != 0 ? $"Signal:{Json.Int(terminated, "signal")}"
-        : $"ExitCode:{Json.Int(terminated, "exitCode")}";
+        JsonRead.Str(terminated, "reason") is { Length: > 0 } reason ? reason
+        : JsonRead.Int(terminated, "signal") != 0 ? $"Signal:{JsonRead.Int(terminated, "signal")}"
+        : $"ExitCode:{JsonRead.Int(terminated, "exitCode")}";
 
     private static string ReadinessGates(JsonObject pod)
     {
-        var gates = Json.Objects(pod, "spec", "readinessGates").Select(g => Json.Str(g, "conditionType")).ToList();
+        var gates = JsonRead.Objects(pod, "spec", "readinessGates").Select(g => JsonRead.Str(g, "conditionType")).ToList();
         if (gates.Count == 0) return "<none>";
-        var met = gates.Count(gate => Json.Objects(pod, "status", "conditions").Any(c =>
-            Json.Str(c, "type") == gate && Json.Str(c, "status") == "True"));
+        var met = gates.Count(gate => JsonRead.Objects(pod, "status", "conditions").Any(c =>
+            JsonRead.Str(c, "type") == gate && JsonRead.Str(c, "status") == "True"));
         return $"{met}/{gates.Count}";
     }
 
@@ -140,8 +141,8 @@ internal static class PodPrinter
 
         public void CountRestarts(JsonObject container)
         {
-            Restarts += Json.Int(container, "restartCount");
-            if (Json.Str(container, "lastState", "terminated", "finishedAt") is { } finished &&
+            Restarts += JsonRead.Int(container, "restartCount");
+            if (JsonRead.Str(container, "lastState", "terminated", "finishedAt") is { } finished &&
                 DateTimeOffset.TryParse(finished, System.Globalization.CultureInfo.InvariantCulture,
                     System.Globalization.DateTimeStyles.AssumeUniversal, out var at) &&
                 (LastRestart is null || at > LastRestart))

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using LlmOperator.LocalCluster.Storage;
 
 namespace LlmOperator.LocalCluster.Api.Tables;
 
@@ -116,13 +117,13 @@ public sealed partial class PrinterColumnPath
     private sealed record FilterStep(IReadOnlyList<string> Path, string Operator, JsonNode? Literal) : Step
     {
         public override IEnumerable<JsonNode?> Apply(JsonNode? node) =>
-            (node as JsonArray ?? []).Where(item => Matches(Json.At(item, [.. Path])));
+            (node as JsonArray ?? []).Where(item => Matches(JsonRead.At(item, [.. Path])));
 
         private bool Matches(JsonNode? value)
         {
             if (value is null) return false;
             var equal = value.GetValueKind() == JsonValueKind.Number && Literal?.GetValueKind() == JsonValueKind.Number
-                ? Json.Number(value) == Json.Number(Literal)
+                ? JsonRead.Number(value) == JsonRead.Number(Literal)
                 : JsonNode.DeepEquals(value, Literal);
             return Operator == "==" ? equal : !equal;
         }

@@ -33,7 +33,7 @@ public static class TableConverter
     /// <summary>Kinds with neither printer columns nor a built-in printer: name and creation time (kube's default).</summary>
     private static readonly TablePrinter Default = new(
         [TableColumn.NameColumn, new("Created At", "date", TableColumn.AgeDescription)],
-        (obj, _) => [Json.Str(obj, "metadata", "name"), Json.Str(obj, "metadata", "creationTimestamp")]);
+        (obj, _) => [JsonRead.Str(obj, "metadata", "name"), JsonRead.Str(obj, "metadata", "creationTimestamp")]);
 
     /// <summary>
     /// A Table of <paramref name="objects"/> (one row each; a GET of one object and each watch event

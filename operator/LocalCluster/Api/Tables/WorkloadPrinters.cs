@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmOperator.LocalCluster.Storage;
 
 namespace LlmOperator.LocalCluster.Api.Tables;
 
@@ -18,11 +19,11 @@ internal static class WorkloadPrinters
         TableColumn.AgeColumn, Containers, Images, Selector,
     ], (d, now) =>
     [
-        Json.Str(d, "metadata", "name"),
-        $"{Json.Int(d, "status", "readyReplicas")}/{DesiredReplicas(d)}",
-        Json.Int(d, "status", "updatedReplicas"),
-        Json.Int(d, "status", "availableReplicas"),
-        Age(d, now), ContainerNames(d), ContainerImages(d), FormatSelector(Json.At(d, "spec", "selector")),
+        JsonRead.Str(d, "metadata", "name"),
+        $"{JsonRead.Int(d, "status", "readyReplicas")}/{DesiredReplicas(d)}",
+        JsonRead.Int(d, "status", "updatedReplicas"),
+        JsonRead.Int(d, "status", "availableReplicas"),
+        Age(d, now), ContainerNames(d), ContainerImages(d), FormatSelector(JsonRead.At(d, "spec", "selector")),
     ]);
 
     public static TablePrinter ReplicaSets { get; } = new(
@@ -34,11 +35,11 @@ internal static class WorkloadPrinters
         TableColumn.AgeColumn, Containers, Images, Selector,
     ], (rs, now) =>
     [
-        Json.Str(rs, "metadata", "name"),
+        JsonRead.Str(rs, "metadata", "name"),
         DesiredReplicas(rs),
-        Json.Int(rs, "status", "replicas"),
-        Json.Int(rs, "status", "readyReplicas"),
-        Age(rs, now), ContainerNames(rs), ContainerImages(rs), FormatSelector(Json.At(rs, "spec", "selector")),
+        JsonRead.Int(rs, "status", "replicas"),
+        JsonRead.Int(rs, "status", "readyReplicas"),
+        Age(rs, now), ContainerNames(rs), ContainerImages(rs), FormatSelector(JsonRead.At(rs, "spec", "selector")),
     ]);
 
     public static TablePrinter ControllerRevisions { get; } = new(
@@ -49,45 +50,45 @@ internal static class WorkloadPrinters
         TableColumn.AgeColumn,
     ], (cr, now) =>
     [
-        Json.Str(cr, "metadata", "name"),
+        JsonRead.Str(cr, "metadata", "name"),
         ControllerOf(cr),
-        Json.Int(cr, "revision"),
+        JsonRead.Int(cr, "revision"),
         Age(cr, now),
     ]);
 
     internal static string Age(JsonObject obj, DateTimeOffset now) =>
-        HumanDuration.Since(Json.Str(obj, "metadata", "creationTimestamp"), now);
+        HumanDuration.Since(JsonRead.Str(obj, "metadata", "creationTimestamp"), now);
 
     /// <summary>spec.replicas defaults to 1 when unset, as the API defaults it.</summary>
     private static long DesiredReplicas(JsonObject obj) =>
-        Json.At(obj, "spec", "replicas") is null ? 1 : Json.Int(obj, "spec", "replicas");
+        JsonRead.At(obj, "spec", "replicas") is null ? 1 : JsonRead.Int(obj, "spec", "replicas");
 
     private static string ContainerNames(JsonObject obj) =>
-        string.Join(",", Json.Objects(obj, "spec", "template", "spec", "containers").Select(c => Json.Str(c, "name")));
+        string.Join(",", JsonRead.Objects(obj, "spec", "template", "spec", "containers").Select(c => JsonRead.Str(c, "name")));
 
     private static string ContainerImages(JsonObject obj) =>
-        string.Join(",", Json.Objects(obj, "spec", "template", "spec", "containers").Select(c => Json.Str(c, "image")));
+        string.Join(",", JsonRead.Objects(obj, "spec", "template", "spec", "containers").Select(c => JsonRead.Str(c, "image")));
 
     /// <summary>"kind.group/name" of the controlling owner (e.g. "deployment.apps/web"), or "&lt;none&gt;".</summary>
     private static string ControllerOf(JsonObject obj)
     {
-        var owner = Json.Objects(obj, "metadata", "ownerReferences").FirstOrDefault(o => Json.Bool(o, "controller"));
+        var owner = JsonRead.Objects(obj, "metadata", "ownerReferences").FirstOrDefault(o => JsonRead.Bool(o, "controller"));
         if (owner is null) return "<none>";
-        var apiVersion = Json.Str(owner, "apiVersion") ?? "";
+        var apiVersion = JsonRead.Str(owner, "apiVersion") ?? "";
         var group = apiVersion.Contains('/') ? apiVersion[..apiVersion.IndexOf('/')] : "";
-        var kind = (Json.Str(owner, "kind") ?? "").ToLowerInvariant();
-        return $"{(group.Length == 0 ? kind : $"{kind}.{group}")}/{Json.Str(owner, "name")}";
+        var kind = (JsonRead.Str(owner, "kind") ?? "").ToLowerInvariant();
+        return $"{(group.Length == 0 ? kind : $"{kind}.{group}")}/{JsonRead.Str(owner, "name")}";
     }
 
     /// <summary>A LabelSelector in kubectl's text form: "app=web,tier in (a,b)", or "&lt;none&gt;".</summary>
     internal static string FormatSelector(JsonNode? selector)
     {
-        var terms = Json.Entries(selector, "matchLabels").Select(kv => $"{kv.Key}={kv.Value}").ToList();
-        foreach (var expression in Json.Objects(selector, "matchExpressions"))
+        var terms = JsonRead.Entries(selector, "matchLabels").Select(kv => $"{kv.Key}={kv.Value}").ToList();
+        foreach (var expression in JsonRead.Objects(selector, "matchExpressions"))
         {
-            var key = Json.Str(expression, "key");
-            var values = string.Join(",", (Json.At(expression, "values") as JsonArray ?? []).Select(v => v?.ToString()));
-            terms.Add(Json.Str(expression, "operator") switch
+            var key = JsonRead.Str(expression, "key");
+            var values = string.Join(",", (JsonRead.At(expression, "values") as JsonArray ?? []).Select(v => v?.ToString()));
+            terms.Add(JsonRead.Str(expression, "operator") switch
             {
                 "In" => $"{key} in ({values})",
                 "NotIn" => $"{key} notin ({values})",

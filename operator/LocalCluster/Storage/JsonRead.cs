@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace LlmOperator.LocalCluster.Api.Tables;
+namespace LlmOperator.LocalCluster.Storage;
 
 /// <summary>Null-tolerant reads from stored objects, for printers that must not fail on partial objects.</summary>
-internal static class Json
+internal static class JsonRead
 {
     public static JsonNode? At(JsonNode? node, params string[] path)
     {
