@@ -116,6 +116,20 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task Watch_Should_SendHeadersAtOnce_When_NoEventIsPending()
+    {
+        await using var cluster = await Clusters.StartAsync();
+        using var http = new HttpClient { BaseAddress = cluster.Address };
+        var path = $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={cluster.Store.CurrentResourceVersion}";
+
+        // Without an event to send, only an explicit flush gets the 200 to the client (kubectl wait blocks on it).
+        using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Patience);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Watch_Should_StreamTables_When_AcceptAsksForTable()
     {
         await using var cluster = await Clusters.StartAsync();

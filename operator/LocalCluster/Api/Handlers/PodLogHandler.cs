@@ -62,6 +62,7 @@ public sealed class PodLogHandler(ApiServices services)
 
         var body = call.Context.Response.Body;
         await call.Context.Response.StartAsync(call.Aborted);
+        await body.FlushAsync(call.Aborted);
         try
         {
             await foreach (var line in source.FollowLog(call.Path.Namespace!, call.NameOrEmpty, container, call.Aborted))

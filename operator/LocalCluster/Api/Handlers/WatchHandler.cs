@@ -28,7 +28,9 @@ public sealed class WatchHandler(ApiServices services, CancellationToken serverS
         response.StatusCode = 200;
         response.ContentType = "application/json";
         response.Headers.CacheControl = "no-cache, private";
+        // Send the headers now: clients (client-go's reflector in kubectl wait) block until they arrive.
         await response.StartAsync(call.Aborted);
+        await response.Body.FlushAsync(call.Aborted);
         if (gone is not null)
         {
             await WriteAsync(call, "ERROR", ApiResponses.Serialize(gone.ToStatus()), call.Aborted);
