@@ -85,4 +85,37 @@ public sealed class KubectlSmokeTests
         Assert.Equal(1, code);
         Assert.Contains("Error from server (NotFound): configmaps \"applied\" not found", stderr);
     }
+
+    [KubectlFact]
+    public async Task GetWatch_Should_PrintUpdates_When_ObjectChanges()
+    {
+        await using var cluster = await Clusters.StartAsync();
+        using var kubectl = new Kubectl(cluster);
+        await kubectl.SucceedAsync("create", "configmap", "watched", "--from-literal=a=1");
+        var (process, output) = kubectl.Start("get", "cm", "watched", "-w");
+        using var _ = process;
+
+        await UntilAsync(() => Rows(output()) == 1, process);
+        await kubectl.SucceedAsync("patch", "cm", "watched", "--type=merge", "-p", """{"data":{"b":"2"}}""");
+        await UntilAsync(() => Rows(output()) == 2, process);
+        cluster.Faults.CutWatches();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        // kubectl ends quietly when the server ends the stream (reference §5).
+        Assert.Equal(0, process.ExitCode);
+        Assert.Matches(@"(?m)^watched\s+1\s+\d+s\s*$", output());
+        Assert.Matches(@"(?m)^watched\s+2\s+\d+s\s*$", output());
+    }
+
+    private static int Rows(string output) => output.Split('\n').Count(l => l.StartsWith("watched", StringComparison.Ordinal));
+
+    private static async Task UntilAsync(Func<bool> condition, System.Diagnostics.Process process)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            Assert.False(process.HasExited, "kubectl get -w ended early");
+            await Task.Delay(50, patience.Token);
+        }
+    }
 }

@@ -22,14 +22,7 @@ internal sealed class Kubectl(LocalClusterHost cluster) : IDisposable
     /// <summary>Runs <c>kubectl ARGS</c> and returns its exit code and output.</summary>
     public async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("kubectl is not on PATH"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = WorkDir,
-        };
-        foreach (var arg in new[] { "--kubeconfig", cluster.KubeconfigPath, "--cache-dir", _cacheDir }.Concat(args)) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var limit = new CancellationTokenSource(Limit);
@@ -46,12 +39,38 @@ internal sealed class Kubectl(LocalClusterHost cluster) : IDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// Starts a long-running command (<c>get -w</c>) whose output is read as it comes; the caller
+    /// ends it (e.g. by cutting the server's watches) and disposes the process.
+    /// </summary>
+    public (Process Process, Func<string> Output) Start(params string[] args)
+    {
+        var output = new System.Text.StringBuilder();
+        var process = new Process { StartInfo = StartInfo(args) };
+        process.OutputDataReceived += (_, line) => { lock (output) output.AppendLine(line.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        return (process, () => { lock (output) return output.ToString(); });
+    }
+
     /// <summary>Runs a command that must succeed and returns its stdout.</summary>
     public async Task<string> SucceedAsync(params string[] args)
     {
         var (code, stdout, stderr) = await RunAsync(args);
         Assert.True(code == 0, $"kubectl {string.Join(' ', args)} exited {code}: {stderr}");
         return stdout;
+    }
+
+    private ProcessStartInfo StartInfo(string[] args)
+    {
+        var start = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("kubectl is not on PATH"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = WorkDir,
+        };
+        foreach (var arg in new[] { "--kubeconfig", cluster.KubeconfigPath, "--cache-dir", _cacheDir }.Concat(args)) start.ArgumentList.Add(arg);
+        return start;
     }
 
     public string WriteFile(string name, string text)
