@@ -68,4 +68,18 @@ public sealed class KubectlCustomResourceTests
         Assert.Equal("modeldeployment.inference.llmoperator.dev/tiny-llama4 patched", merged.Trim());
         Assert.Equal("modeldeployment.inference.llmoperator.dev \"tiny-llama4\" deleted", deleted.Trim());
     }
+
+    [KubectlFact]
+    public async Task Apply_Should_RefuseUnknownField_When_ManifestHasATypo()
+    {
+        await using var cluster = await StartAsync();
+        using var kubectl = new Kubectl(cluster);
+        await kubectl.SucceedAsync("apply", "-f", RepositoryFiles.Of("crds"));
+        await kubectl.SucceedAsync("wait", "--for=condition=Established", "crd/modeldeployments.inference.llmoperator.dev", "--timeout=20s");
+
+        var (code, _, stderr) = await kubectl.RunAsync("apply", "-f", RepositoryFiles.Of("examples", "invalid", "unknown-field.yaml"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("strict decoding error: unknown field \"spec.engine.maxModeLen\"", stderr);
+    }
 }

@@ -78,6 +78,7 @@ public sealed class WritePipeline(ApiServices services)
         var type = call.Type;
         var name = (string?)obj["metadata"]?["name"] ?? (string?)obj["metadata"]?["generateName"] ?? "";
         EnsureNamespaceAcceptsContent(call, name);
+        FieldValidation.Check(call, obj);
         CreateDefaults.Apply(type, obj);
         var outcome = await services.Admission.AdmitAsync(
             new AdmissionRequest(type, AdmissionOperation.Create, call.Path.Namespace, name, obj, null, call.Path.Subresource, call.DryRun),
@@ -129,6 +130,7 @@ public sealed class WritePipeline(ApiServices services)
 
     private async Task<Result> StoreUpdateAsync(ApiCall call, JsonObject next, JsonObject current, ObjectStore.UpdateScope scope)
     {
+        FieldValidation.Check(call, next);
         var outcome = await services.Admission.AdmitAsync(
             new AdmissionRequest(call.Type, AdmissionOperation.Update, call.Path.Namespace, call.NameOrEmpty, next, current,
                 call.Path.Subresource, call.DryRun),
