@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using LlmOperator.LocalCluster;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace LlmOperator.Operator.Cli;
 
@@ -24,9 +27,17 @@ internal static class ClusterCommand
         {
             port, kubeconfig, gpus, nodes,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            Options(parse.GetValue(port), parse.GetValue(kubeconfig), parse.GetValue(gpus), parse.GetValue(nodes)),
-            Console.Out, Console.Error, cancellationToken));
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            // Warnings and errors of the cluster (a 500 answered, a component failing) go to stderr;
+            // stdout carries only the kubeconfig path.
+            using var loggers = LoggerFactory.Create(log => log
+                .AddSimpleConsole(console => console.SingleLine = true)
+                .AddFilter(level => level >= LogLevel.Warning)
+                .Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+            var options = Options(parse.GetValue(port), parse.GetValue(kubeconfig), parse.GetValue(gpus), parse.GetValue(nodes));
+            return await RunAsync(options with { Loggers = loggers }, Console.Out, Console.Error, cancellationToken);
+        });
         return command;
     }
 
