@@ -17,7 +17,7 @@ public sealed class ClusterCommandTests
             TextWriter.Synchronized(stdout), TextWriter.Null, stop.Token);
 
         var printed = await FirstLineAsync(stdout, run);
-        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         var namespaces = await client.CoreV1.ListNamespaceAsync();
         await stop.CancelAsync();
 
