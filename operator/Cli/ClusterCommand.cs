@@ -41,17 +41,9 @@ internal static class ClusterCommand
         return command;
     }
 
-    /// <summary>
-    /// The cluster the command runs. The controllers, kubelet and service proxy are added to
-    /// <see cref="LocalClusterOptions.Components"/> here; the kubelet reads Nodes and GpusPerNode.
-    /// </summary>
-    public static LocalClusterOptions Options(int port, string? kubeconfig, int gpus, int nodes) => new()
-    {
-        Port = port,
-        KubeconfigPath = kubeconfig,
-        GpusPerNode = gpus,
-        Nodes = nodes,
-    };
+    /// <summary>The whole control plane: API server, CRDs, webhooks, controllers, scheduler, kubelet, service proxy.</summary>
+    public static LocalClusterOptions Options(int port, string? kubeconfig, int gpus, int nodes) =>
+        StandardCluster.Options(port, kubeconfig, gpus, nodes);
 
     /// <summary>Starts the cluster, reports where it is, and serves until <paramref name="stop"/> fires.</summary>
     public static async Task<int> RunAsync(LocalClusterOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
