@@ -20,6 +20,8 @@ public sealed class SegmentBatch
         TokenIndices = new long[TokenCount];
         Fill(sequences, blockSize);
         IsIdentity = TokenCount == stepTokens && QueryTokens.Length == stepTokens && QueryTokens.Select((t, i) => t == i).All(x => x);
+        var consecutive = segments.Length == 1 && KeySlots.Select((slot, i) => slot == KeySlots[0] + i).All(x => x);
+        ContiguousKeySlot = consecutive ? KeySlots[0] : null;
     }
 
     public AttentionSegment[] Segments { get; }
@@ -47,6 +49,13 @@ public sealed class SegmentBatch
 
     /// <summary>[TokenCount]: … and that token's index in the step's flattened token dimension.</summary>
     public long[] TokenIndices { get; }
+
+    /// <summary>
+    /// The first slot when the batch is one segment whose keys sit in consecutive cache slots (a sequence whose
+    /// blocks happen to be consecutive, as the pool hands them out to a lone growing sequence): attention then
+    /// reads the cache in place instead of gathering it. Null otherwise.
+    /// </summary>
+    public long? ContiguousKeySlot { get; }
 
     /// <summary>True when the padded rows are exactly the step's tokens 0..T-1 in order: no gather or scatter needed.</summary>
     public bool IsIdentity { get; }
