@@ -22,7 +22,7 @@ public sealed class DeviceSegmentBatch : IDisposable
         Plan = plan;
         var segments = plan.Segments.Length;
         KeySlots = Upload(plan.KeySlots, device);
-        KeyLimits = Upload(plan.KeyLimits, device).view(segments, plan.QueryRows).DetachFromDisposeScope(); // [S, Qmax]
+        KeyLimits = Upload(plan.KeyLimits, device, segments, plan.QueryRows);                               // [S, Qmax]
         KeyIndex = arange(plan.KeyRows, ScalarType.Int64, device).DetachFromDisposeScope();                  // [Kmax]
         if (plan.IsIdentity)
             return;
@@ -96,5 +96,11 @@ public sealed class DeviceSegmentBatch : IDisposable
         _biases.Clear();
     }
 
-    private static Tensor Upload(long[] values, Device device) => tensor(values, device: device).DetachFromDisposeScope();
+    private static Tensor Upload(long[] values, Device device, params long[] shape)
+    {
+        // The scope frees the flat handle when a view is returned; the view keeps the storage.
+        using var scope = NewDisposeScope();
+        var flat = tensor(values, device: device);
+        return (shape.Length == 0 ? flat : flat.view(shape)).DetachFromDisposeScope();
+    }
 }

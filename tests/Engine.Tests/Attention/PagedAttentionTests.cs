@@ -39,6 +39,14 @@ public sealed class PagedAttentionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Forward_Should_AttendInTheQueryDtype_When_TheCacheStoresAnother()
+    {
+        var step = new StepCase(8, 4, 30, [new SequenceSlice(9, 5, [2, 0, 3, 1]), new SequenceSlice(3, 1, [4])], NumBlocks: 5);
+
+        Assert.True(AttentionHarness.MaxError(step, kvHeads: 2, group: 2, dim: 4, seed: 11, cacheDtype: ScalarType.Float64) <= 1e-5);
+    }
+
+    [Fact]
     public void Forward_Should_Throw_When_ALocalLayerHasNoChunkSize()
     {
         using var cache = new PagedKvCache(1, 2, 4, 1, 4, ScalarType.Float32, CPU);
