@@ -75,8 +75,12 @@ public static class PagedAttention
         {
             output = empty(segments, kvHeads, rows * group, dim, scaled.dtype, scaled.device);          // [S, Hkv, Qmax·G, D]
             foreach (var t in tiles)
+            {
+                // Per tile, so a tile's mask and scores are freed before the next: the budget bounds the peak.
+                using var tileScope = NewDisposeScope();
                 output.narrow(0, t.Segment, t.Segments).narrow(2, t.Row * group, t.Rows * group)
                     .copy_(AttendTile(queries, gatheredKeys, gatheredValues, batch, t, group));
+            }
         }
         output = rows == 1
             ? output.view(segments, heads, dim)                                                         // [S, Hq, D]
