@@ -19,9 +19,8 @@ public sealed class SegmentBatch
         OutputRows = new long[TokenCount];
         TokenIndices = new long[TokenCount];
         Fill(sequences, blockSize);
-        IsIdentity = TokenCount == stepTokens && QueryTokens.Length == stepTokens && QueryTokens.Select((t, i) => t == i).All(x => x);
-        var consecutive = segments.Length == 1 && KeySlots.Select((slot, i) => slot == KeySlots[0] + i).All(x => x);
-        ContiguousKeySlot = consecutive ? KeySlots[0] : null;
+        IsIdentity = TokenCount == stepTokens && QueryTokens.Length == stepTokens && IsRun(QueryTokens);
+        ContiguousKeySlot = segments.Length == 1 && IsRun(KeySlots) ? KeySlots[0] : null;
     }
 
     public AttentionSegment[] Segments { get; }
@@ -80,6 +79,15 @@ public sealed class SegmentBatch
             if (q0 < Segments[s].QueryLength && Segments[s].KeyLimit(q0) < keyEnd - 1)
                 return true; // KeyLimit grows with the row, so the tile's first row is the most restricted
         return false;
+    }
+
+    /// <summary>Whether the values are first, first + 1, first + 2, …</summary>
+    private static bool IsRun(long[] values)
+    {
+        for (var i = 1; i < values.Length; i++)
+            if (values[i] != values[0] + i)
+                return false;
+        return true;
     }
 
     private void Fill(IReadOnlyList<SequenceSlice> sequences, int blockSize)
