@@ -1,7 +1,10 @@
 using System.CommandLine;
 using LlmOperator.Engine.Hosting;
+using LlmOperator.Engine.Reference.Commands;
 
 // Wiring only: each subcommand lives with its concept; `serve` is the Kubernetes-facing one.
 var root = new RootCommand("LLM Operator inference engine (TorchSharp). See docs/engine-process-contract.md.");
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(ConvertGgufCommand.Create());
+root.Subcommands.Add(LlamaCppLogitsCommand.Create());
 return await CommandLineRunner.InvokeAsync(root, args);

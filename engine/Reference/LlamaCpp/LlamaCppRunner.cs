@@ -68,6 +68,7 @@ public sealed class LlamaCppRunner : IDisposable
     /// </summary>
     public float[] EvaluateLogits(IReadOnlyList<int> tokens)
     {
+        CheckTokens(tokens);
         _context.NativeHandle.MemoryClear(data: true);
         int vocab = VocabSize;
         var logits = new float[(long)tokens.Count * vocab];
@@ -92,6 +93,7 @@ public sealed class LlamaCppRunner : IDisposable
     /// </summary>
     public DecodeTiming MeasureDecode(IReadOnlyList<int> promptTokens, int sequences, int decodeSteps)
     {
+        CheckTokens(promptTokens);
         _context.NativeHandle.MemoryClear(data: true);
         var batch = new LLamaBatch();
         var clock = Stopwatch.StartNew();
@@ -138,6 +140,17 @@ public sealed class LlamaCppRunner : IDisposable
         var result = _context.Decode(batch);
         if (result != DecodeResult.Ok)
             throw new LlamaCppException($"llama_decode failed for {what}: {result}.");
+    }
+
+    /// <summary>llama.cpp rejects an out-of-range id inside llama_decode with a log line only; say which one here.</summary>
+    private void CheckTokens(IReadOnlyList<int> tokens)
+    {
+        if (tokens.Count == 0) throw new FormatException("no token ids to evaluate.");
+        if (tokens.Count > _context.ContextSize)
+            throw new FormatException($"{tokens.Count} tokens do not fit llama.cpp's context of {_context.ContextSize}.");
+        for (int i = 0; i < tokens.Count; i++)
+            if (tokens[i] < 0 || tokens[i] >= VocabSize)
+                throw new FormatException($"token id {tokens[i]} (position {i}) is outside the model's vocabulary 0..{VocabSize - 1}.");
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)
