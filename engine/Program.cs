@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmOperator.Engine.Benchmark;
 using LlmOperator.Engine.Hosting;
 using LlmOperator.Engine.Reference.Commands;
 
@@ -7,4 +8,6 @@ var root = new RootCommand("LLM Operator inference engine (TorchSharp). See docs
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(ConvertGgufCommand.Create());
 root.Subcommands.Add(LlamaCppLogitsCommand.Create());
+root.Subcommands.Add(LlamaCppBenchCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return await CommandLineRunner.InvokeAsync(root, args);

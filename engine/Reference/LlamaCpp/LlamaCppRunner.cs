@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using LlmOperator.Engine.Benchmark;
 
 namespace LlmOperator.Engine.Reference.LlamaCpp;
 
@@ -88,8 +89,8 @@ public sealed class LlamaCppRunner : IDisposable
 
     /// <summary>
     /// Greedy decode speed: prefills <paramref name="promptTokens"/> in every one of <paramref name="sequences"/>
-    /// sequences, then runs <paramref name="decodeSteps"/> steps, each one llama_decode of one new token per
-    /// sequence (logits for those tokens only), timing prefill and decode separately.
+    /// sequences, then runs one untimed warm-up step and <paramref name="decodeSteps"/> timed steps, each one
+    /// llama_decode of one new token per sequence (logits for those tokens only).
     /// </summary>
     public DecodeTiming MeasureDecode(IReadOnlyList<int> promptTokens, int sequences, int decodeSteps)
     {
@@ -103,18 +104,22 @@ public sealed class LlamaCppRunner : IDisposable
 
         var next = new int[sequences];
         Array.Fill(next, promptTokens[^1]);
+        DecodeStep(batch, next, promptTokens.Count);
         clock.Restart();
-        for (int step = 0; step < decodeSteps; step++)
-        {
-            batch.Clear();
-            for (int s = 0; s < sequences; s++)
-                batch.Add((LLamaToken)next[s], promptTokens.Count + step, (LLamaSeqId)s, logits: true);
-            Decode(batch, $"decode step {step}");
-            for (int s = 0; s < sequences; s++)
-                next[s] = ArgMax(_context.NativeHandle.GetLogitsIth(s));
-        }
+        for (int step = 1; step <= decodeSteps; step++)
+            DecodeStep(batch, next, promptTokens.Count + step);
         double decodeSeconds = clock.Elapsed.TotalSeconds;
         return new DecodeTiming(sequences, promptTokens.Count * sequences, prefillSeconds, decodeSteps * sequences, decodeSeconds);
+    }
+
+    private void DecodeStep(LLamaBatch batch, int[] next, int position)
+    {
+        batch.Clear();
+        for (int s = 0; s < next.Length; s++)
+            batch.Add((LLamaToken)next[s], position, (LLamaSeqId)s, logits: true);
+        Decode(batch, $"decode at position {position}");
+        for (int s = 0; s < next.Length; s++)
+            next[s] = ArgMax(_context.NativeHandle.GetLogitsIth(s));
     }
 
     public void Dispose()
@@ -160,13 +165,6 @@ public sealed class LlamaCppRunner : IDisposable
             if (values[i] > values[best]) best = i;
         return best;
     }
-}
-
-/// <summary>Token counts and wall-clock seconds of one <see cref="LlamaCppRunner.MeasureDecode"/> run.</summary>
-public sealed record DecodeTiming(int Sequences, int PrefillTokens, double PrefillSeconds, int DecodeTokens, double DecodeSeconds)
-{
-    public double PrefillTokensPerSecond => PrefillTokens / PrefillSeconds;
-    public double DecodeTokensPerSecond => DecodeTokens / DecodeSeconds;
 }
 
 public sealed class LlamaCppException(string message) : Exception(message);
