@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using LlmOperator.Engine.Reference;
 using LlmOperator.Engine.Reference.Commands;
 using LlmOperator.Engine.Reference.Conversion;
 using LlmOperator.Engine.Reference.LlamaCpp;
@@ -86,12 +87,12 @@ public static class BenchCommand
 
     private static List<DecodeTiming> LlamaCpp(string gguf, int[] prompt, BenchSettings settings)
     {
-        string json = LlamaCppProcess.Run(
+        string json = EngineChildProcess.Run(
             [LlamaCppBenchCommand.Name, "--gguf", gguf, "--token-ids", TokenIds.Format(prompt),
              "--sequences", string.Join(',', settings.Sequences), "--decode-tokens", settings.DecodeTokens.ToString(),
              "--threads", settings.Threads.ToString()],
             LlamaCppProcess.DefaultTimeout);
         return JsonSerializer.Deserialize<List<DecodeTiming>>(json)
-            ?? throw new LlamaCppException($"{LlamaCppBenchCommand.Name} printed no timings: {json}");
+            ?? throw new ChildProcessException($"{LlamaCppBenchCommand.Name} printed no timings: {json}");
     }
 }

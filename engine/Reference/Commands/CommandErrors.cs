@@ -33,7 +33,7 @@ internal static class CommandErrors
         {
             return Report($"llama.cpp: {e.Message}", (int)FailureClass.ModelLoad);
         }
-        catch (LlamaCppException e)
+        catch (Exception e) when (e is LlamaCppException or ChildProcessException)
         {
             return Report(e.Message, Failed);
         }

@@ -11,13 +11,15 @@ namespace LlmOperator.Engine.Reference.Commands;
 /// </summary>
 public static class LlamaCppLogitsCommand
 {
+    public const string Name = "llamacpp-logits";
+
     public static Command Create()
     {
         var gguf = new Option<string>("--gguf") { Description = "GGUF model file.", Required = true };
         var tokenIds = new Option<string>("--token-ids") { Description = "Token ids, e.g. \"1 2 3\".", Required = true };
         var output = new Option<string>("--out") { Description = ".npy file for the logits.", Required = true };
         var threads = new Option<int>("--threads") { Description = "llama.cpp threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("llamacpp-logits", "Evaluate token ids with llama.cpp (LLamaSharp) and write every position's logits.")
+        var command = new Command(Name, "Evaluate token ids with llama.cpp (LLamaSharp) and write every position's logits.")
         {
             Hidden = true,
         };

@@ -1,18 +1,16 @@
-using System.Diagnostics;
-using System.Text;
 using LlmOperator.Engine.Numerics;
+using LlmOperator.Engine.Reference.Commands;
 
 namespace LlmOperator.Engine.Reference.LlamaCpp;
 
 /// <summary>
-/// Runs llama.cpp in a child engine process (<c>LlmOperator.Engine.dll llamacpp-logits …</c>). A malformed GGUF can
-/// make llama.cpp call abort() (GGML_ASSERT), which no exception handler survives; in a child, that becomes a non-zero
-/// exit this class reports with llama.cpp's own last words, and a hang becomes a timeout instead of a stuck caller.
+/// llama.cpp evaluated in a child engine process (<see cref="LlamaCppLogitsCommand"/>), never in the caller's: a
+/// malformed GGUF can make llama.cpp abort the whole process. A failed child is a <see cref="ChildProcessException"/>
+/// carrying the exit code (or signal) and the tail of llama.cpp's stderr.
 /// </summary>
 public static class LlamaCppProcess
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
-    private const int StderrTailChars = 4000;
 
     /// <summary>Logits of every position, <c>[tokens.Count, vocab]</c> row-major, from llama.cpp on <paramref name="ggufPath"/>.</summary>
     public static (float[] Logits, long[] Shape) Logits(string ggufPath, IReadOnlyList<int> tokens, int threads, TimeSpan? timeout = null)
@@ -20,82 +18,15 @@ public static class LlamaCppProcess
         string output = Path.Combine(Path.GetTempPath(), $"llamacpp-logits-{Guid.NewGuid():N}.npy");
         try
         {
-            Run(["llamacpp-logits", "--gguf", ggufPath, "--token-ids", TokenIds.Format(tokens), "--out", output,
-                "--threads", threads.ToString()], timeout ?? DefaultTimeout);
+            EngineChildProcess.Run([LlamaCppLogitsCommand.Name, "--gguf", ggufPath, "--token-ids", TokenIds.Format(tokens),
+                "--out", output, "--threads", threads.ToString()], timeout ?? DefaultTimeout);
             if (!File.Exists(output))
-                throw new LlamaCppException($"llama.cpp child for {ggufPath} exited 0 but wrote no logits file {output}.");
+                throw new ChildProcessException($"llama.cpp child for {ggufPath} exited 0 but wrote no logits file {output}.");
             return Npy.ReadFloat32(output);
         }
         finally
         {
             if (File.Exists(output)) File.Delete(output);
-        }
-    }
-
-    /// <summary>Runs the engine with <paramref name="arguments"/> and returns its stdout; throws
-    /// <see cref="LlamaCppException"/> on a non-zero exit, a signal, or a timeout.</summary>
-    public static string Run(IReadOnlyList<string> arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(LlamaCppProcess).Assembly.Location);
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-
-        using var process = new Process { StartInfo = start };
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            throw new LlamaCppException($"llama.cpp child `{arguments[0]}` did not finish within {timeout}; it was killed.\n{Tail(stderr)}");
-        }
-        process.WaitForExit(); // drains the asynchronous output readers
-        if (process.ExitCode != 0)
-            throw new LlamaCppException($"llama.cpp child `{arguments[0]}` failed: {DescribeExit(process.ExitCode)}.\n{Tail(stderr)}");
-        lock (stdout) return stdout.ToString();
-    }
-
-    /// <summary>.NET reports a child killed by signal N as exit code 128 + N.</summary>
-    public static string DescribeExit(int exitCode) => exitCode switch
-    {
-        134 => "exit code 134 = SIGABRT: llama.cpp aborted, typically a GGML_ASSERT on a malformed or incomplete GGUF (stderr below)",
-        137 => "exit code 137 = SIGKILL: killed, often by the out-of-memory killer",
-        139 => "exit code 139 = SIGSEGV: llama.cpp crashed",
-        _ => $"exit code {exitCode}",
-    };
-
-    /// <summary>The dotnet host: this process when it is one (tests, `dotnet x.dll`), else the SDK's, else PATH's.</summary>
-    private static string DotnetHost()
-    {
-        string? self = Environment.ProcessPath;
-        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        return host is { Length: > 0 } && File.Exists(host) ? host : "dotnet";
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null) return;
-        lock (output) output.AppendLine(line);
-    }
-
-    private static string Tail(StringBuilder stderr)
-    {
-        lock (stderr)
-        {
-            string text = stderr.ToString().TrimEnd();
-            if (text.Length == 0) return "(the child wrote nothing to stderr)";
-            return "stderr: " + (text.Length <= StderrTailChars ? text : "…" + text[^StderrTailChars..]);
         }
     }
 }

@@ -1,3 +1,4 @@
+using LlmOperator.Engine.Reference;
 using LlmOperator.Engine.Reference.LlamaCpp;
 
 namespace LlmOperator.Engine.Tests.Reference;
@@ -14,7 +15,7 @@ public sealed class LlamaCppProcessTests : IDisposable
         string path = Path.Combine(_directory, "no-expert-count.gguf");
         RandomGgufModels.Write(path, RandomGgufModels.TinyLlama4, edit: m => Assert.True(m.Remove("llama4.expert_count")));
 
-        var error = Assert.Throws<LlamaCppException>(() => LlamaCppProcess.Logits(path, [1, 2, 3], threads: 1, Timeout));
+        var error = Assert.Throws<ChildProcessException>(() => LlamaCppProcess.Logits(path, [1, 2, 3], threads: 1, Timeout));
 
         Assert.Contains("SIGABRT", error.Message);
         Assert.Contains("GGML_ASSERT", error.Message);   // llama.cpp's own last words, from the child's stderr
@@ -26,7 +27,7 @@ public sealed class LlamaCppProcessTests : IDisposable
     {
         string path = Path.Combine(_directory, "missing.gguf");
 
-        var error = Assert.Throws<LlamaCppException>(() => LlamaCppProcess.Logits(path, [1], threads: 1, Timeout));
+        var error = Assert.Throws<ChildProcessException>(() => LlamaCppProcess.Logits(path, [1], threads: 1, Timeout));
 
         Assert.Contains("exit code 4", error.Message);
         Assert.Contains(path, error.Message);
@@ -38,8 +39,8 @@ public sealed class LlamaCppProcessTests : IDisposable
         string path = Path.Combine(_directory, "llama.gguf");
         RandomGgufModels.Write(path, RandomGgufModels.TinyLlama);
 
-        var error = Assert.Throws<LlamaCppException>(() =>
-            LlamaCppProcess.Run(["llamacpp-logits", "--gguf", path, "--token-ids", "1 two 3", "--out", Path.Combine(_directory, "x.npy")], Timeout));
+        var error = Assert.Throws<ChildProcessException>(() =>
+            EngineChildProcess.Run(["llamacpp-logits", "--gguf", path, "--token-ids", "1 two 3", "--out", Path.Combine(_directory, "x.npy")], Timeout));
 
         Assert.Contains("exit code 2", error.Message);
         Assert.Contains("'two'", error.Message);
