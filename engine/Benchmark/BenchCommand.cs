@@ -91,7 +91,7 @@ public static class BenchCommand
             [LlamaCppBenchCommand.Name, "--gguf", gguf, "--token-ids", TokenIds.Format(prompt),
              "--sequences", string.Join(',', settings.Sequences), "--decode-tokens", settings.DecodeTokens.ToString(),
              "--threads", settings.Threads.ToString()],
-            LlamaCppProcess.DefaultTimeout);
+            LlamaCppProcess.DefaultTimeout, LlamaCppProcess.Environment);
         return JsonSerializer.Deserialize<List<DecodeTiming>>(json)
             ?? throw new ChildProcessException($"{LlamaCppBenchCommand.Name} printed no timings: {json}");
     }

@@ -12,9 +12,9 @@ public static class EngineChildProcess
 {
     private const int StderrTailChars = 4000;
 
-    /// <summary>Runs the engine with <paramref name="arguments"/> and returns its stdout; throws
-    /// <see cref="ChildProcessException"/> on a non-zero exit, a signal, or a timeout.</summary>
-    public static string Run(IReadOnlyList<string> arguments, TimeSpan timeout)
+    /// <summary>Runs the engine with <paramref name="arguments"/> (and extra <paramref name="environment"/> variables) and
+    /// returns its stdout; throws <see cref="ChildProcessException"/> on a non-zero exit, a signal, or a timeout.</summary>
+    public static string Run(IReadOnlyList<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -24,6 +24,7 @@ public static class EngineChildProcess
         };
         start.ArgumentList.Add(typeof(EngineChildProcess).Assembly.Location);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = new Process { StartInfo = start };
         var stdout = new StringBuilder();

@@ -12,6 +12,12 @@ public static class LlamaCppProcess
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// On an abort ggml attaches gdb to print a backtrace, which takes seconds and buries the GGML_ASSERT line under
+    /// debugger output; the assertion text is what the caller reports, so the backtrace is switched off.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string> { ["GGML_NO_BACKTRACE"] = "1" };
+
     /// <summary>Logits of every position, <c>[tokens.Count, vocab]</c> row-major, from llama.cpp on <paramref name="ggufPath"/>.</summary>
     public static (float[] Logits, long[] Shape) Logits(string ggufPath, IReadOnlyList<int> tokens, int threads, TimeSpan? timeout = null)
     {
@@ -19,7 +25,7 @@ public static class LlamaCppProcess
         try
         {
             EngineChildProcess.Run([LlamaCppLogitsCommand.Name, "--gguf", ggufPath, "--token-ids", TokenIds.Format(tokens),
-                "--out", output, "--threads", threads.ToString()], timeout ?? DefaultTimeout);
+                "--out", output, "--threads", threads.ToString()], timeout ?? DefaultTimeout, Environment);
             if (!File.Exists(output))
                 throw new ChildProcessException($"llama.cpp child for {ggufPath} exited 0 but wrote no logits file {output}.");
             return Npy.ReadFloat32(output);

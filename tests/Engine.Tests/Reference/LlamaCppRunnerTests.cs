@@ -38,7 +38,7 @@ public sealed class LlamaCppRunnerTests : IDisposable
         int[] tokens = [.. Enumerable.Range(0, LlamaCppRunner.BatchSize + 40).Select(i => i * 7 % 96)];
         int vocab = 96;
 
-        using var runner = LlamaCppRunner.Load(path, 1024, threads: 2);
+        using var runner = LlamaCppRunner.Load(path, 1024, threads: 1);
         float[] full = runner.EvaluateLogits(tokens);
         float[] prefix = runner.EvaluateLogits(tokens[..(LlamaCppRunner.BatchSize + 3)]);
 
