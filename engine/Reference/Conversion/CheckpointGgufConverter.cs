@@ -1,6 +1,7 @@
 using LlmOperator.Engine.Models;
 using LlmOperator.Engine.Reference.Gguf;
 using LlmOperator.Engine.Weights;
+using LlmOperator.Rules.Architecture;
 using TorchSharp;
 
 namespace LlmOperator.Engine.Reference.Conversion;
@@ -13,8 +14,13 @@ namespace LlmOperator.Engine.Reference.Conversion;
 public static class CheckpointGgufConverter
 {
     /// <summary>The spec of the model in <paramref name="modelDirectory"/>, checked against what llama.cpp can express.</summary>
-    public static GgufModelSpec ReadSpec(string modelDirectory) =>
-        LlamaCppCompatibility.ReadSpec(modelDirectory, ModelSource.Resolve(modelDirectory));
+    public static GgufModelSpec ReadSpec(string modelDirectory)
+    {
+        // ModelSource also accepts catalog names, which carry a config but no weights to convert.
+        if (!Directory.Exists(modelDirectory))
+            throw new ModelConfigException($"{modelDirectory}: not a directory; GGUF conversion needs a checkpoint directory (config.json + safetensors).");
+        return LlamaCppCompatibility.ReadSpec(modelDirectory, ModelSource.Resolve(modelDirectory));
+    }
 
     public static GgufModelSpec Convert(string modelDirectory, string ggufPath)
     {
