@@ -56,11 +56,11 @@ public static class BenchCommand
             }
             Console.Error.WriteLine("bench: measuring memory bandwidth");
             double bandwidth = MemoryBandwidth.Measure(settings.Threads);
-            var (engine, llama) = Measure(modelDirectory, gguf, prompt, settings);
+            var (engine, llama, matmulSeconds) = Measure(modelDirectory, spec, gguf, prompt, settings);
             double averageContext = prompt.Length + settings.DecodeTokens / 2.0;
             var rows = engine.Zip(llama, (e, l) => new BenchRow(e, l,
                 e.Sequences * bandwidth / WeightTraffic.BytesPerDecodeStep(spec, e.Sequences, averageContext))).ToList();
-            return BenchReport.Format(modelDirectory, spec, settings, bandwidth, rows);
+            return BenchReport.Format(modelDirectory, spec, settings, bandwidth, rows, matmulSeconds);
         }
         finally
         {
@@ -68,8 +68,8 @@ public static class BenchCommand
         }
     }
 
-    private static (List<DecodeTiming> Engine, List<DecodeTiming> LlamaCpp) Measure(
-        string modelDirectory, string gguf, int[] prompt, BenchSettings settings)
+    private static (List<DecodeTiming> Engine, List<DecodeTiming> LlamaCpp, double MatmulSeconds) Measure(
+        string modelDirectory, GgufModelSpec spec, string gguf, int[] prompt, BenchSettings settings)
     {
         List<DecodeTiming>? engine = null, llama = null;
         using var bench = EngineBench.Load(modelDirectory, settings.Threads, settings.Sequences.Max(), prompt.Length + settings.DecodeTokens + 1);
@@ -82,7 +82,8 @@ public static class BenchCommand
             engine = engine is null ? e : [.. engine.Zip(e, (a, b) => a.Best(b))];
             llama = llama is null ? l : [.. llama.Zip(l, (a, b) => a.Best(b))];
         }
-        return (engine!, llama!);
+        Console.Error.WriteLine("bench: timing the weight matmuls of one token alone");
+        return (engine!, llama!, bench.MatmulOnlySeconds(spec));
     }
 
     private static List<DecodeTiming> LlamaCpp(string gguf, int[] prompt, BenchSettings settings)

@@ -10,7 +10,8 @@ public sealed record BenchRow(DecodeTiming Engine, DecodeTiming LlamaCpp, double
 /// <summary>The bench's printed table and the ratios the performance targets are stated in.</summary>
 public static class BenchReport
 {
-    public static string Format(string model, GgufModelSpec spec, BenchSettings settings, double bandwidth, IReadOnlyList<BenchRow> rows)
+    public static string Format(string model, GgufModelSpec spec, BenchSettings settings, double bandwidth, IReadOnlyList<BenchRow> rows,
+        double matmulSeconds)
     {
         long parameters = WeightTraffic.Parameters(spec);
         var text = new StringBuilder();
@@ -30,6 +31,14 @@ public static class BenchReport
                             $"{row.FloorDecodeTokensPerSecond:F1} | {engine / row.FloorDecodeTokensPerSecond:F2} |");
         }
         text.AppendLine();
+        if (rows.Count > 0 && rows[0].Engine.Sequences == 1)
+        {
+            double step = 1000 / rows[0].Engine.DecodeTokensPerSecond, matmul = matmulSeconds * 1000;
+            text.AppendLine($"batch-1 decode step: engine {step:F1} ms, of which the weight matmuls alone take {matmul:F1} ms " +
+                            $"({100 * matmul / step:F0}%); the other {step - matmul:F1} ms are per-op work and overhead " +
+                            $"(attention over the cache, norms, RoPE, routing, metadata, op dispatch). " +
+                            $"llama.cpp: {1000 / rows[0].LlamaCpp.DecodeTokensPerSecond:F1} ms per step.");
+        }
         if (rows.Count > 1)
         {
             var (first, last) = (rows[0], rows[^1]);

@@ -4,6 +4,7 @@ using LlmOperator.Engine.Execution;
 using LlmOperator.Engine.KvCache;
 using LlmOperator.Engine.Models;
 using LlmOperator.Engine.Parallelism;
+using LlmOperator.Engine.Reference.Conversion;
 using LlmOperator.Engine.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -71,6 +72,9 @@ public sealed class EngineBench : IDisposable
         double decodeSeconds = clock.Elapsed.TotalSeconds;
         return new DecodeTiming(sequences, prompt.Count * sequences, prefillSeconds, decodeSteps * sequences, decodeSeconds);
     }
+
+    /// <summary>Seconds one token's weight matmuls take alone (see <see cref="MatmulProfile"/>).</summary>
+    public double MatmulOnlySeconds(GgufModelSpec spec) => MatmulProfile.OneTokenSeconds(_checkpoint, spec);
 
     private int[] Decode(BlockTable[] tables, int[] tokens, int computed) =>
         Step(tables.Select((t, s) => new StepInput(new SequenceSlice(computed, 1, t.Blocks), [tokens[s]])).ToList());
