@@ -80,15 +80,16 @@ public sealed partial class ModelDeploymentReconciler : IReconciler<V1Alpha1Mode
 
         var plan = RolloutPlan.For(generation, md.Spec.Replicas, Find(revisions, specHash), revisions);
         var pods = await _client.ListAsync<V1Pod>(md.Metadata.NamespaceProperty, Selector(md), ct).ConfigureAwait(false);
-        var observed = await _pods.ObserveAsync(md, pods, plan.Target.Hash, ct).ConfigureAwait(false);
+        var observed = await _pods.ObserveAsync(md, pods, plan.Target.Hash, AttemptStarted(plan.Target), ct).ConfigureAwait(false);
         if (plan.Replicas > 0)
         {
             plan = await ActAsync(md, Decide(md, plan, revisions, observed), plan, revisions, pods, ct).ConfigureAwait(false);
-            if (observed.Revision != plan.Target.Hash) observed = await _pods.ObserveAsync(md, pods, plan.Target.Hash, ct).ConfigureAwait(false);
+            if (observed.Revision != plan.Target.Hash)
+                observed = await _pods.ObserveAsync(md, pods, plan.Target.Hash, AttemptStarted(plan.Target), ct).ConfigureAwait(false);
         }
 
         var (deployment, _) = await _converger.ConvergeAsync(DeploymentFor(md, plan, desired), ct).ConfigureAwait(false);
-        await _converger.ConvergeAsync(EngineServiceBuilder.Build(md), ct).ConfigureAwait(false);
+        await _converger.ConvergeAsync(EngineServiceBuilder.Build(md), ct, ObjectConverger.PreserveServiceAllocations).ConfigureAwait(false);
         var (progress, requeue) = await ProveAsync(md, plan, deployment, observed, model, revisions, ct).ConfigureAwait(false);
         plan = RolloutPlan.For(generation, md.Spec.Replicas, Find(revisions, specHash), revisions);
         await PruneAsync(md, plan, revisions, ct).ConfigureAwait(false);
@@ -147,6 +148,9 @@ public sealed partial class ModelDeploymentReconciler : IReconciler<V1Alpha1Mode
         var pruned = await _revisions.PruneAsync(revisions, md.Spec.Rollout.RevisionHistoryLimit, keep, ct).ConfigureAwait(false);
         revisions.RemoveAll(r => pruned.Any(p => p.Hash == r.Hash));
     }
+
+    /// <summary>A pending revision's attempt began when it was (re)set Pending; a proven one's evidence never expires.</summary>
+    private static DateTime? AttemptStarted(Revision revision) => revision.Outcome == RevisionOutcome.Pending ? revision.OutcomeTime : null;
 
     private static string Selector(V1Alpha1ModelDeployment md) =>
         string.Join(",", EngineLabels.Selector(md.Metadata.Name).Select(l => $"{l.Key}={l.Value}"));

@@ -22,8 +22,12 @@ public sealed class PodObserver(IClusterClient client, TimeProvider clock)
     private const int CacheLimit = 2048;
     private readonly ConcurrentDictionary<string, string?> _logs = new(StringComparer.Ordinal);
 
+    /// <param name="attemptStarted">
+    /// When the revision's current attempt began (a new generation trying a failed revision again): terminations
+    /// that finished before it are evidence about the earlier attempt, not this one.
+    /// </param>
     public async Task<RevisionPods> ObserveAsync(V1Alpha1ModelDeployment resource, IReadOnlyList<V1Pod> pods, string revision,
-        CancellationToken cancellationToken)
+        DateTime? attemptStarted, CancellationToken cancellationToken)
     {
         var live = pods.Where(p => p.Metadata.DeletionTimestamp is null && RevisionOf(p) == revision).ToList();
         var failures = new List<PodFailure>();
@@ -31,7 +35,7 @@ public sealed class PodObserver(IClusterClient client, TimeProvider clock)
         var deadline = TimeSpan.FromSeconds(resource.Spec.Rollout.ProgressDeadlineSeconds);
         foreach (var pod in live)
         {
-            failures.AddRange(await FailuresOfAsync(pod, deadline, cancellationToken).ConfigureAwait(false));
+            failures.AddRange(await FailuresOfAsync(pod, deadline, attemptStarted, cancellationToken).ConfigureAwait(false));
             var condition = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
             if (condition?.Status == "True") ready.Add((pod, condition.LastTransitionTime ?? clock.GetUtcNow().UtcDateTime));
         }
@@ -41,11 +45,14 @@ public sealed class PodObserver(IClusterClient client, TimeProvider clock)
     public static string? RevisionOf(V1Pod pod) =>
         pod.Metadata.Labels?.TryGetValue(EngineLabels.Revision, out var revision) == true ? revision : null;
 
-    private async Task<IReadOnlyList<PodFailure>> FailuresOfAsync(V1Pod pod, TimeSpan deadline, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PodFailure>> FailuresOfAsync(V1Pod pod, TimeSpan deadline, DateTime? attemptStarted,
+        CancellationToken cancellationToken)
     {
         var failures = new List<PodFailure>();
         foreach (var status in pod.Status?.ContainerStatuses ?? [])
         {
+            var finished = (status.State?.Terminated ?? status.LastState?.Terminated)?.FinishedAt;
+            if (finished is { } at && at < attemptStarted) continue;
             var verdict = await ClassifyAsync(pod, status, cancellationToken).ConfigureAwait(false);
             if (verdict is null && status.Ready != true && status.State?.Running?.StartedAt is { } started)
                 verdict = PodFailureClassifier.ClassifyNotReady(clock.GetUtcNow().UtcDateTime - started, deadline);

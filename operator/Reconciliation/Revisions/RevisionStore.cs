@@ -62,10 +62,14 @@ public sealed class RevisionStore(IClusterClient client, ResiliencePipeline conf
             ? Task.FromResult(revision)
             : UpdateAsync(revision, r => Annotations(r).Remove(Revision.PinnedAnnotation), cancellationToken);
 
-    /// <summary>Deletes the oldest revisions beyond <paramref name="limit"/>, never one in <paramref name="keep"/>.</summary>
+    /// <summary>
+    /// Keeps <paramref name="limit"/> revisions: those in <paramref name="keep"/> (the spec's, the running one, the
+    /// last good one) whatever their age, then the newest others; deletes the rest.
+    /// </summary>
     public async Task<IReadOnlyList<Revision>> PruneAsync(IReadOnlyList<Revision> revisions, int limit, IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
-        var doomed = revisions.OrderByDescending(r => r.Number).Skip(limit).Where(r => !keep.Contains(r.Hash)).ToList();
+        int kept = revisions.Count(r => keep.Contains(r.Hash));
+        var doomed = revisions.Where(r => !keep.Contains(r.Hash)).OrderByDescending(r => r.Number).Skip(Math.Max(0, limit - kept)).ToList();
         foreach (var revision in doomed)
         {
             await client.DeleteAsync<V1ControllerRevision>(revision.Object.Namespace(), revision.Object.Name(), cancellationToken).ConfigureAwait(false);
