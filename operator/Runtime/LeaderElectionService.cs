@@ -40,7 +40,21 @@ public sealed class LeaderElectionService(ILeaderWork work, OperatorOptions opti
         elector.OnError += e => logger.LogDebug(e, "Leader election: {Message}", e.Message);
         try
         {
-            await elector.RunAndTryToHoldLeadershipForeverAsync(stoppingToken).ConfigureAwait(false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await elector.RunAndTryToHoldLeadershipForeverAsync(stoppingToken).ConfigureAwait(false);
+                }
+                // A failure the elector does not handle itself (e.g. the API server unreachable while acquiring):
+                // stand down and try again, rather than end the process's only chance to lead.
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(e, "Leader election failed; retrying in {RetryPeriod}", options.RetryPeriod);
+                    StopTerm();
+                    await Task.Delay(options.RetryPeriod, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
