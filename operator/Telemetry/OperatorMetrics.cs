@@ -28,6 +28,9 @@ public sealed class OperatorMetrics : IDisposable
         _meter.CreateObservableGauge("llm_operator_resources", ObservePhases, "{resource}", "ModelDeployments by phase.");
     }
 
+    /// <summary>The meter itself, so tests can listen to this instance only.</summary>
+    internal Meter Meter => _meter;
+
     /// <summary>Where the queue depth is read from.</summary>
     public void Observe(Func<int> queueDepth) => _queueDepth = queueDepth;
 

@@ -38,7 +38,7 @@ public sealed class ReconcilerRollbackTests
     {
         var (h, good, bad) = await BadRolloutAsync(s => s.Rollout.FailureThreshold = 3);
         using var _ = h;
-        using var rollbacks = new MeasurementRecorder("llm_operator_rollbacks");
+        using var rollbacks = new MeasurementRecorder(h.Metrics, "llm_operator_rollbacks");
 
         h.FailPod($"tiny-{bad}-0", DeviceAssert);
         h.FailPod($"tiny-{bad}-1", DeviceAssert);
@@ -237,9 +237,10 @@ internal sealed class MeasurementRecorder : IDisposable
     private readonly MeterListener _listener = new();
     private readonly List<(long Value, KeyValuePair<string, object?>[] Tags)> _measurements = [];
 
-    public MeasurementRecorder(string instrument)
+    /// <summary>Listens to <paramref name="metrics"/> only: tests running in parallel have their own.</summary>
+    public MeasurementRecorder(OperatorMetrics metrics, string instrument)
     {
-        _listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == OperatorTelemetry.Name && i.Name == instrument) l.EnableMeasurementEvents(i); };
+        _listener.InstrumentPublished = (i, l) => { if (ReferenceEquals(i.Meter, metrics.Meter) && i.Name == instrument) l.EnableMeasurementEvents(i); };
         _listener.SetMeasurementEventCallback<long>((_, value, tags, _) => { lock (_measurements) _measurements.Add((value, tags.ToArray())); });
         _listener.Start();
     }
