@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmOperator.Engine.Generation;
 using LlmOperator.Engine.Hosting;
 using LlmOperator.Engine.ModelMaking;
 
@@ -6,4 +7,5 @@ using LlmOperator.Engine.ModelMaking;
 var root = new RootCommand("LLM Operator inference engine (TorchSharp). See docs/engine-process-contract.md.");
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(MakeModelCommand.Create());
+root.Subcommands.Add(GenerateCommand.Create());
 return await CommandLineRunner.InvokeAsync(root, args);

@@ -21,7 +21,9 @@ public static class StartupValidator
     public static readonly GpuInventory Inventory = new(MemoryBytesPerGpu: null, GpusPerNode: null);
 
     /// <summary>Resolves the model and validates; false with the contract's exit code when the engine must not start.</summary>
-    public static bool TryValidate(ServeOptions options, [NotNullWhen(true)] out ModelArchitecture? model, out int exitCode)
+    /// <param name="notes">Where info and warning findings go (default stdout; <c>generate</c> keeps stdout for its JSON).</param>
+    public static bool TryValidate(ServeOptions options, [NotNullWhen(true)] out ModelArchitecture? model, out int exitCode,
+        TextWriter? notes = null)
     {
         var settings = SettingsSnapshot.Of(options.Model, options.Settings);
         try
@@ -38,7 +40,7 @@ public static class StartupValidator
 
         var report = DeploymentRules.Validate(model, options.Settings, Inventory);
         foreach (var finding in report.Findings)
-            (finding.Severity == Severity.Error ? Console.Error : Console.Out).WriteLine(Describe(finding));
+            (finding.Severity == Severity.Error ? Console.Error : notes ?? Console.Out).WriteLine(Describe(finding));
         if (report.IsValid)
         {
             exitCode = 0;

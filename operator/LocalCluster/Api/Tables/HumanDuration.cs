@@ -1,0 +1,57 @@
+namespace LlmOperator.LocalCluster.Api.Tables;
+
+/// <summary>
+/// Ages as kubectl shows them ("45s", "3m12s", "5h2m", "2d3h", "1y10d"): a port of apimachinery's
+/// <c>duration.HumanDuration</c>. kubectl prints the Age cell the server sends as it is, so the
+/// server must render it.
+/// </summary>
+public static class HumanDuration
+{
+    public static string Format(TimeSpan d)
+    {
+        // Up to two seconds in the future still counts as "now": clocks of client and server differ.
+        var seconds = (long)Math.Truncate(d.TotalSeconds);
+        if (seconds < -1) return "<invalid>";
+        if (seconds < 0) return "0s";
+        if (seconds < 60 * 2) return $"{seconds}s";
+
+        var minutes = (long)d.TotalMinutes;
+        if (minutes < 10)
+        {
+            var s = seconds % 60;
+            return s == 0 ? $"{minutes}m" : $"{minutes}m{s}s";
+        }
+
+        if (minutes < 60 * 3) return $"{minutes}m";
+
+        var hours = (long)d.TotalHours;
+        if (hours < 8)
+        {
+            var m = minutes % 60;
+            return m == 0 ? $"{hours}h" : $"{hours}h{m}m";
+        }
+
+        if (hours < 48) return $"{hours}h";
+        if (hours < 24 * 8)
+        {
+            var h = hours % 24;
+            return h == 0 ? $"{hours / 24}d" : $"{hours / 24}d{h}h";
+        }
+
+        if (hours < 24 * 365 * 2) return $"{hours / 24}d";
+        if (hours < 24 * 365 * 8)
+        {
+            var dy = hours / 24 % 365;
+            return dy == 0 ? $"{hours / 24 / 365}y" : $"{hours / 24 / 365}y{dy}d";
+        }
+
+        return $"{hours / 24 / 365}y";
+    }
+
+    /// <summary>The age of an RFC 3339 timestamp at <paramref name="now"/>; "&lt;unknown&gt;" when absent or unreadable.</summary>
+    public static string Since(string? timestamp, DateTimeOffset now) =>
+        timestamp is not null && DateTimeOffset.TryParse(timestamp, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? Format(now - at)
+            : "<unknown>";
+}
