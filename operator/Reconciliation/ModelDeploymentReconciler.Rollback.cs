@@ -20,8 +20,10 @@ public sealed partial class ModelDeploymentReconciler
         switch (decision)
         {
             case RollbackDecision.RecreatePods recreate:
+                var listed = recreate.Pods.Where(p => p.Verdict.Class != Failures.PodFailureClass.GpuHardware).ToList();
+                if (listed.Count > 0) Put(revisions, await _revisions.RecordFailuresAsync(plan.Target, listed, ct).ConfigureAwait(false));
                 await RecreateAsync(md, recreate, pods, ct).ConfigureAwait(false);
-                return plan;
+                return plan with { Target = Find(revisions, plan.Target.Hash) };
             case RollbackDecision.RollBack rollBack:
                 return await FailRevisionAsync(md, plan, rollBack.FailedRevision, rollBack.Cause, rollBack.Failures, revisions, ct).ConfigureAwait(false);
             case RollbackDecision.ScaleToZero scale:
@@ -57,13 +59,15 @@ public sealed partial class ModelDeploymentReconciler
     /// <summary>A failure confined to one node: delete its pods so the ReplicaSet makes them again, elsewhere if it can.</summary>
     private async Task RecreateAsync(V1Alpha1ModelDeployment md, RollbackDecision.RecreatePods recreate, IReadOnlyList<V1Pod> pods, CancellationToken ct)
     {
-        var names = recreate.Pods.Select(p => p.Pod).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var name in names)
+        var names = new List<string>();
+        foreach (var name in recreate.Pods.Select(p => p.Pod).Distinct(StringComparer.Ordinal))
         {
+            // Failures from the history name pods that are gone already: nothing to delete, nothing to report.
             if (pods.FirstOrDefault(p => p.Metadata.Name == name) is not { Metadata.DeletionTimestamp: null }) continue;
-            await _client.DeleteAsync<V1Pod>(md.Metadata.NamespaceProperty, name, ct).ConfigureAwait(false);
+            if (await _client.DeleteAsync<V1Pod>(md.Metadata.NamespaceProperty, name, ct).ConfigureAwait(false)) names.Add(name);
         }
-        var cause = recreate.Pods[0].Verdict;
+        if (names.Count == 0) return;
+        var cause = recreate.Pods.First(p => names.Contains(p.Pod)).Verdict;
         await _events.RecordAsync(md, EventRecorder.Warning, "PodRecreated",
             $"Pod(s) {string.Join(", ", names)} failed on node {recreate.Node} ({cause.Class}: {cause.Evidence}); the failure is confined " +
             $"to node {recreate.Node}, so the pods are recreated rather than the revision rolled back.", ct).ConfigureAwait(false);

@@ -125,11 +125,15 @@ public sealed partial class ModelDeploymentReconciler : IReconciler<V1Alpha1Mode
         return ReconcileResult.TerminalFailure($"invalid spec: {after.Message}");
     }
 
+    /// <summary>
+    /// The policy sees the live pods' failures and those recorded for pods already recreated (a pod that dies on node A
+    /// and is recreated, then one that dies on node B, is the same failure on two nodes: the revision's fault).
+    /// </summary>
     private static RollbackDecision Decide(V1Alpha1ModelDeployment md, RolloutPlan plan, IReadOnlyList<Revision> revisions, RevisionPods observed) =>
         RollbackPolicy.Decide(new RolloutObservation(
             plan.Target.Hash,
             RolloutPlan.LastGood(revisions, md.Metadata.Generation ?? 0, plan.Target.Hash)?.Hash,
-            observed.Failures,
+            [.. observed.Failures, .. plan.Target.FailureHistory.Where(h => observed.Pods.All(p => p.Metadata.Name != h.Pod))],
             observed.ReadyNodes,
             md.Spec.Rollout.RollbackOn.Select(c => Enum.Parse<PodFailureClass>(c.ToString())).ToHashSet(),
             md.Spec.Rollout.FailureThreshold));

@@ -3,7 +3,9 @@ using System.Text.Json;
 using k8s;
 using k8s.Models;
 using LlmOperator.Operator.Entities;
+using LlmOperator.Operator.Failures;
 using LlmOperator.Operator.Reconciliation.DesiredState;
+using LlmOperator.Operator.Reconciliation.Rollback;
 
 namespace LlmOperator.Operator.Reconciliation.Revisions;
 
@@ -28,6 +30,9 @@ public sealed record Revision(V1ControllerRevision Object)
     public const string TimeAnnotation = V1Alpha1ModelDeployment.Group + "/outcome-time";
     public const string PodAnnotation = V1Alpha1ModelDeployment.Group + "/failed-pod";
     public const string NodeAnnotation = V1Alpha1ModelDeployment.Group + "/failed-node";
+
+    /// <summary>Failures of pods already recreated elsewhere (JSON), so that evidence outlives the pods it came from.</summary>
+    public const string FailuresAnnotation = V1Alpha1ModelDeployment.Group + "/failures";
 
     /// <summary>Set on the revision a manual rollback put back, with the spec generation it holds for.</summary>
     public const string PinnedAnnotation = V1Alpha1ModelDeployment.Group + "/pinned-generation";
@@ -58,6 +63,23 @@ public sealed record Revision(V1ControllerRevision Object)
     /// <summary>Failed while the spec was at <paramref name="generation"/>: not to be tried again until the spec changes.</summary>
     public bool FailedAt(long generation) => Outcome == RevisionOutcome.Failed && OutcomeGeneration == generation;
 
+    /// <summary>Failures recorded for this attempt of the revision (pods that were deleted to be recreated elsewhere).</summary>
+    public IReadOnlyList<PodFailure> FailureHistory
+    {
+        get
+        {
+            if (Annotation(FailuresAnnotation) is not { } json) return [];
+            try
+            {
+                return JsonSerializer.Deserialize<List<RecordedFailure>>(json)?.Select(f => f.ToPodFailure()).ToList() ?? [];
+            }
+            catch (JsonException)
+            {
+                return []; // hand-edited into something else: no history rather than no reconcile
+            }
+        }
+    }
+
     public V1PodTemplateSpec Template => KubernetesJson.Deserialize<V1PodTemplateSpec>(
         Object.Data is JsonElement element ? element.GetRawText() : KubernetesJson.Serialize(Object.Data));
 
@@ -68,4 +90,12 @@ public sealed record Revision(V1ControllerRevision Object)
     private string? Label(string name) => Object.Metadata.Labels?.TryGetValue(name, out var value) == true ? value : null;
 
     private long? Long(string name) => long.TryParse(Annotation(name), CultureInfo.InvariantCulture, out var value) ? value : null;
+}
+
+/// <summary>One failure as kept in a revision's annotation.</summary>
+internal sealed record RecordedFailure(string Pod, string? Node, PodFailureClass Class, string Evidence, string Source)
+{
+    public static RecordedFailure From(PodFailure f) => new(f.Pod, f.Node, f.Verdict.Class, f.Verdict.Evidence, f.Verdict.Source);
+
+    public PodFailure ToPodFailure() => new(Pod, Node, new FailureVerdict(Class, Evidence, Source));
 }

@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 using LlmOperator.Operator.Entities;
 using LlmOperator.Operator.Kubernetes;
 using LlmOperator.Operator.Reconciliation.DesiredState;
+using LlmOperator.Operator.Reconciliation.Rollback;
 using Polly;
 
 namespace LlmOperator.Operator.Reconciliation.Revisions;
@@ -48,6 +50,19 @@ public sealed class RevisionStore(IClusterClient client, ResiliencePipeline conf
         if (revision.Outcome == outcome && revision.Reason == reason && revision.OutcomeGeneration == generation)
             return Task.FromResult(revision);
         return UpdateAsync(revision, r => SetOutcome(r, outcome, reason, message, generation, pod, node), cancellationToken);
+    }
+
+    /// <summary>Most failures kept per revision: enough to show the nodes involved, small enough for an annotation.</summary>
+    public const int FailureHistoryLimit = 20;
+
+    /// <summary>Keeps the failures of pods about to be recreated: the next failure elsewhere then condemns the revision.</summary>
+    public Task<Revision> RecordFailuresAsync(Revision revision, IEnumerable<PodFailure> failures, CancellationToken cancellationToken)
+    {
+        var known = revision.FailureHistory.Select(RecordedFailure.From).ToList();
+        var added = failures.Select(RecordedFailure.From).Where(f => known.All(k => k.Pod != f.Pod)).DistinctBy(f => f.Pod).ToList();
+        if (added.Count == 0) return Task.FromResult(revision);
+        var all = known.Concat(added).TakeLast(FailureHistoryLimit).ToList();
+        return UpdateAsync(revision, r => Annotations(r)[Revision.FailuresAnnotation] = JsonSerializer.Serialize(all), cancellationToken);
     }
 
     /// <summary>Marks the revision a manual rollback put back, for as long as the spec stays at <paramref name="generation"/>.</summary>
@@ -129,6 +144,8 @@ public sealed class RevisionStore(IClusterClient client, ResiliencePipeline conf
         annotations[Revision.TimeAnnotation] = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         SetOrRemove(annotations, Revision.PodAnnotation, pod);
         SetOrRemove(annotations, Revision.NodeAnnotation, node);
+        // A new attempt (Pending again) or a proof (Good) starts the evidence over; a failure keeps what led to it.
+        if (outcome != RevisionOutcome.Failed) annotations.Remove(Revision.FailuresAnnotation);
     }
 
     private static IDictionary<string, string> Annotations(V1ControllerRevision revision) =>

@@ -144,6 +144,27 @@ public sealed class ReconcilerRollbackTests
     }
 
     [Fact]
+    public async Task Reconcile_Should_RollBack_When_FailureFollowsRecreatedPodToAnotherNode()
+    {
+        var (h, good, bad) = await BadRolloutAsync();
+        using var _ = h;
+
+        // The probe kills one pod at a time: node-0's first, while node-1's is still Ready.
+        h.FailPod($"tiny-{bad}-0", DeviceAssert);
+        await h.ReconcileAsync();
+        Assert.Equal(bad, h.DeployedRevision);
+        Assert.Contains($"delete Pod ml/tiny-{bad}-0", h.Cluster.Writes);
+        h.RunDeploymentController();
+
+        h.FailPod($"tiny-{bad}-1", DeviceAssert);
+        await h.ReconcileAsync();
+
+        Assert.Equal(good, h.DeployedRevision);
+        Assert.Equal(RevisionOutcome.Failed, h.RevisionOf(bad).Outcome);
+        Assert.Single(h.Events, e => e.Reason == "RolledBack");
+    }
+
+    [Fact]
     public async Task Reconcile_Should_RecreatePod_When_GpuHardwareFails()
     {
         using var h = new ReconcilerHarness();

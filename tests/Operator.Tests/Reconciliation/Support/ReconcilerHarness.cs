@@ -20,6 +20,8 @@ public sealed class ReconcilerHarness : IDisposable
 {
     public const string Ns = "ml", Name = "tiny";
 
+    private readonly HashSet<string> _podNames = [];
+
     public FakeClusterClient Cluster { get; } = new();
     public FakeProber Prober { get; } = new();
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -101,11 +103,13 @@ public sealed class ReconcilerHarness : IDisposable
         var existing = Pods.Where(p => p.Metadata.Labels[EngineLabels.Revision] == revision).ToList();
         for (int i = 0; i < replicas; i++)
         {
+            if (existing.Any(p => p.Spec.NodeName == $"node-{i}")) continue;
+            // A ReplicaSet names every new pod afresh: a recreated pod is a new pod.
             var name = $"{Name}-{revision}-{i}";
-            if (existing.Any(p => p.Metadata.Name == name)) continue;
+            for (int k = 1; !_podNames.Add(name); k++) name = $"{Name}-{revision}-{i}r{k}";
             Cluster.Put(ReadyPod(name, template, $"node-{i}"));
         }
-        foreach (var extra in existing.Where(p => int.Parse(p.Metadata.Name[(p.Metadata.Name.LastIndexOf('-') + 1)..]) >= replicas))
+        foreach (var extra in existing.Where(p => int.Parse(p.Spec.NodeName["node-".Length..]) >= replicas))
             Cluster.Remove<V1Pod>(Ns, extra.Metadata.Name);
         int ready = Pods.Count(p => p.Status.ContainerStatuses[0].Ready);
         Cluster.Mutate<V1Deployment>(Ns, Name, d => d.Status = new V1DeploymentStatus
