@@ -44,18 +44,17 @@ public sealed partial class ModelDeploymentReconciler
             return ($"All {want} replicas of revision {target.Hash} Ready; proven after minReadySeconds ({left.TotalSeconds:0}s left).", left);
         }
         var probe = LongContextProbe.For(md, model ?? throw new InvalidOperationException("a valid spec has a model"));
-        foreach (var (pod, _) in observed.ReadyPods)
+        // Every unproven pod at once: a revision that crashes on the probe then fails on all its nodes together, which
+        // is what tells a bad spec from a bad node.
+        var pending = observed.ReadyPods.Select(r => r.Pod).Where(p => !_probed.ContainsKey($"{target.Hash}/{p.Metadata.Uid}")).ToList();
+        var results = await Task.WhenAll(pending.Select(async pod => (Pod: pod, Result: await _prober.ProbeAsync(probe, pod, ct).ConfigureAwait(false))))
+            .ConfigureAwait(false);
+        if (_probed.Count > 4096) _probed.Clear();
+        foreach (var (pod, result) in results.Where(r => r.Result.Succeeded)) _probed[$"{target.Hash}/{pod.Metadata.Uid}"] = result.Detail;
+        if (results.FirstOrDefault(r => !r.Result.Succeeded) is { Pod: not null } failed)
         {
-            var key = $"{target.Hash}/{pod.Metadata.Uid}";
-            if (_probed.ContainsKey(key)) continue;
-            var result = await _prober.ProbeAsync(probe, pod, ct).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                _logger.LogWarning("Long-context probe of pod {Pod} (revision {Revision}) failed: {Detail}", pod.Metadata.Name, target.Hash, result.Detail);
-                return ($"Revision {target.Hash}: the long-context probe ({probe.PromptTokens} tokens) failed on pod {pod.Metadata.Name}: {result.Detail}", ProbeRetry);
-            }
-            if (_probed.Count > 4096) _probed.Clear();
-            _probed[key] = result.Detail;
+            _logger.LogWarning("Long-context probe of pod {Pod} (revision {Revision}) failed: {Detail}", failed.Pod.Metadata.Name, target.Hash, failed.Result.Detail);
+            return ($"Revision {target.Hash}: the long-context probe ({probe.PromptTokens} tokens) failed on pod {failed.Pod.Metadata.Name}: {failed.Result.Detail}", ProbeRetry);
         }
         var message = $"All {want} replicas Ready for {md.Spec.Rollout.MinReadySeconds}s; the long-context probe ({probe.PromptTokens} tokens, " +
                       $"{probe.ChunkBoundaries} attention-chunk boundaries) was answered by every pod.";

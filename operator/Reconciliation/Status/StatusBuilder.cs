@@ -72,7 +72,9 @@ public static class StatusBuilder
 
     /// <summary>The message naming the pod, the failure and both revisions (Degraded, RolledBack, Stalled, the Event).</summary>
     public static string FailureMessage(Revision failed, string? to) =>
-        $"Revision {failed.Hash} failed: pod {failed.Pod ?? "?"} on node {failed.Node ?? "?"}: {failed.Reason}: {failed.Message}. " +
+        $"Revision {failed.Hash} failed: pod {failed.Pod ?? "?"} on node {failed.Node ?? "?"}: {failed.Reason}: " +
+        // Our engine's own message already starts with the class ("GpuAssertion: CUDA error: ...").
+        $"{(failed.Message ?? "").Replace($"{failed.Reason}: ", "", StringComparison.Ordinal)}. " +
         (to is null
             ? "No good revision to roll back to: scaled to zero to free its GPUs"
             : $"Rolled back to revision {to}") +
