@@ -7,6 +7,7 @@ var root = new RootCommand("LLM Operator: validates, rolls out and rolls back Mo
     ValidateCommand.Create(),
     CrdsCommand.Create(),
     ClusterCommand.Create(),
+    RunCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

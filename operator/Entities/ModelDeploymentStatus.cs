@@ -28,6 +28,10 @@ public sealed class ModelDeploymentStatus
     [Description("The newest revision whose pods all became Ready and passed the long-context probe.")]
     public string? LastGoodRevision { get; set; }
 
+    [JsonPropertyName("revisions")]
+    [Description("The revisions kept for rollback (spec.rollout.revisionHistoryLimit), newest first, with their outcome.")]
+    public List<RevisionStatus>? Revisions { get; set; }
+
     [JsonPropertyName("failedRevisions")]
     [Description("Revisions that failed, newest first; a failed revision is not retried while the spec is unchanged.")]
     public List<FailedRevision>? FailedRevisions { get; set; }
@@ -47,6 +51,22 @@ public sealed class ModelDeploymentStatus
     [JsonPropertyName("validation")]
     [Description("Findings of the rules for the observed generation.")]
     public ValidationStatus? Validation { get; set; }
+}
+
+[Description("A revision and what is known about it.")]
+public sealed class RevisionStatus
+{
+    [JsonPropertyName("revision")]
+    [Description("The revision (pod-template hash); its ControllerRevision is NAME-REVISION.")]
+    public string Revision { get; set; } = "";
+
+    [JsonPropertyName("outcome")]
+    [Description("Pending (not yet proven), Good (all replicas Ready for minReadySeconds and the long-context probe answered) or Failed.")]
+    public string Outcome { get; set; } = "";
+
+    [JsonPropertyName("reason")]
+    [Description("Why, in one word: e.g. Verified or GpuAssertion.")]
+    public string? Reason { get; set; }
 }
 
 [Description("A revision that failed.")]
