@@ -70,7 +70,9 @@ public static class ModelDeploymentDefaults
     private static void DefaultBatchedTokens(JsonObject spec)
     {
         if (spec["engine"] is not JsonObject engine || engine["maxNumBatchedTokens"] is not null) return;
-        if (engine["maxNumSeqs"] is JsonValue seqs && seqs.TryGetValue<int>(out var maxNumSeqs) &&
+        // Parsed from the request's JSON text, or a default this class added (an int): read either as a number.
+        if (engine["maxNumSeqs"] is JsonValue seqs && seqs.GetValueKind() == JsonValueKind.Number &&
+            decimal.TryParse(seqs.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var maxNumSeqs) &&
             maxNumSeqs <= EngineSettings.DefaultMaxNumBatchedTokens)
             engine["maxNumBatchedTokens"] = EngineSettings.DefaultMaxNumBatchedTokens;
     }
