@@ -15,8 +15,13 @@ public sealed record AdmissionReview
 
     [JsonPropertyName("apiVersion")] public string? ApiVersion { get; init; }
     [JsonPropertyName("kind")] public string? Kind { get; init; }
-    [JsonPropertyName("request")] public AdmissionRequest? Request { get; init; }
-    [JsonPropertyName("response")] public AdmissionResponse? Response { get; init; }
+    [JsonPropertyName("request")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AdmissionRequest? Request { get; init; }
+
+    [JsonPropertyName("response")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AdmissionResponse? Response { get; init; }
 
     /// <summary>The answer to a request: same apiVersion and kind, the response carrying the request's uid.</summary>
     public static AdmissionReview Answer(AdmissionResponse response) =>

@@ -92,8 +92,9 @@ public sealed class ServingCertificate : IDisposable
         {
             certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
+            // ArgumentException: a key that is not the certificate's.
             throw new CertificateException($"{source}: not a PEM certificate with its matching private key: {e.Message}", e);
         }
         if (certificate.NotAfter.ToUniversalTime() <= DateTime.UtcNow)
