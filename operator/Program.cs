@@ -6,6 +6,7 @@ var root = new RootCommand("LLM Operator: validates, rolls out and rolls back Mo
 {
     ValidateCommand.Create(),
     CrdsCommand.Create(),
+    ClusterCommand.Create(),
     WebhookConfigCommand.Create(),
 };
 var parse = root.Parse(args);

@@ -36,8 +36,12 @@ public static class PagedAttention
             ? metadata.Local ?? throw new ArgumentException("A chunked-local layer needs metadata built with attentionChunkSize.", nameof(chunkedLocal))
             : metadata.Global;
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         cache.Write(layer, metadata.SlotMapping, k, v);
-        var scaled = q.mul(scale);                                                     // [T, Hq, D]
+        // scaled_dot_product_attention divides by sqrt(D) itself and takes no scale here, so fold the rest into
+        // q; the usual scale is exactly 1/sqrt(D), which needs no op at all.
+        var factor = scale * Math.Sqrt(cache.HeadDim);
+        var scaled = Math.Abs(factor - 1) < 1e-12 ? q : q.mul(factor);                 // [T, Hq, D]
         var first = layout.Batches[0];
         if (layout.Batches.Count == 1 && first.Plan.IsIdentity)
             return AttendBatch(scaled, cache, layer, first, scoreBudgetBytes).MoveToOuterDisposeScope();
@@ -54,11 +58,15 @@ public static class PagedAttention
         int segments = plan.Segments.Length, rows = plan.QueryRows, keys = plan.KeyRows;
         int heads = (int)scaled.shape[1], kvHeads = cache.NumKvHeads, group = heads / kvHeads, dim = cache.HeadDim;
         var queries = batch.QueryTokens is null ? scaled : scaled.index_select(0, batch.QueryTokens);   // [S·Qmax, Hq, D]
-        // Query heads of one kv head side by side per row, so a tile of rows is a contiguous narrow.
-        queries = queries.view(segments, rows, kvHeads, group, dim).permute(0, 2, 1, 3, 4)
-            .reshape(segments, kvHeads, rows * group, dim);                                             // [S, Hkv, Qmax·G, D]
-        var gatheredKeys = Gather(cache.KeyRows(layer), batch, segments, keys, kvHeads, dim);           // [S, Hkv, Kmax, D]
-        var gatheredValues = Gather(cache.ValueRows(layer), batch, segments, keys, kvHeads, dim);       // [S, Hkv, Kmax, D]
+        // The G query heads of a kv head become G rows per query, so one kv head serves them without
+        // repeating keys, and a tile of queries is a contiguous narrow of rows. One row per segment (decode)
+        // is already in that order.
+        queries = rows == 1
+            ? queries.view(segments, kvHeads, group, dim)                                               // [S, Hkv, G, D]
+            : queries.view(segments, rows, kvHeads, group, dim).permute(0, 2, 1, 3, 4)
+                .reshape(segments, kvHeads, rows * group, dim);                                         // [S, Hkv, Qmax·G, D]
+        var gatheredKeys = ReadRows(cache.KeyRows(layer), batch, kvHeads, dim, scaled.dtype);                            // [S, Hkv, Kmax, D]
+        var gatheredValues = ReadRows(cache.ValueRows(layer), batch, kvHeads, dim, scaled.dtype);                        // [S, Hkv, Kmax, D]
         var tiles = AttentionTiles.Plan(segments, rows, keys, heads, (int)scaled.ElementSize, budget);
         Tensor output;
         if (tiles.Count == 1)
@@ -67,37 +75,54 @@ public static class PagedAttention
         {
             output = empty(segments, kvHeads, rows * group, dim, scaled.dtype, scaled.device);          // [S, Hkv, Qmax·G, D]
             foreach (var t in tiles)
+            {
+                // Per tile, so a tile's mask and scores are freed before the next: the budget bounds the peak.
+                using var tileScope = NewDisposeScope();
                 output.narrow(0, t.Segment, t.Segments).narrow(2, t.Row * group, t.Rows * group)
                     .copy_(AttendTile(queries, gatheredKeys, gatheredValues, batch, t, group));
+            }
         }
-        output = output.view(segments, kvHeads, rows, group, dim).permute(0, 2, 1, 3, 4)
-            .reshape(segments * rows, heads, dim);                                                      // [S·Qmax, Hq, D]
+        output = rows == 1
+            ? output.view(segments, heads, dim)                                                         // [S, Hq, D]
+            : output.view(segments, kvHeads, rows, group, dim).permute(0, 2, 1, 3, 4)
+                .reshape(segments * rows, heads, dim);                                                  // [S·Qmax, Hq, D]
         return batch.OutputRows is null ? output : output.index_select(0, batch.OutputRows);           // [Tb, Hq, D]
     }
 
-    private static Tensor Gather(Tensor rows, DeviceSegmentBatch batch, int segments, int keys, int kvHeads, int dim) =>
-        rows.index_select(0, batch.KeySlots).view(segments, keys, kvHeads, dim).permute(0, 2, 1, 3);  // [S, Hkv, Kmax, D]
+    /// <summary>
+    /// A batch's keys (or values) from the cache rows [slots, Hkv, D]: one index_select, or a view when they
+    /// are consecutive; converted to the queries' dtype when the cache stores another (e.g. a bf16 cache).
+    /// </summary>
+    private static Tensor ReadRows(Tensor cacheRows, DeviceSegmentBatch batch, int kvHeads, int dim, ScalarType dtype)
+    {
+        int segments = batch.Plan.Segments.Length, keys = batch.Plan.KeyRows;
+        var rows = batch.Plan.ContiguousKeySlot is { } first
+            ? cacheRows.narrow(0, first, keys).permute(1, 0, 2).unsqueeze(0)                            // [1, Hkv, K, D] (strided view)
+            : cacheRows.view(-1, dim).index_select(0, batch.HeadRows(kvHeads)).view(segments, kvHeads, keys, dim); // [S, Hkv, Kmax, D]
+        return rows.dtype == dtype ? rows : rows.to(dtype);
+    }
 
     private static Tensor AttendTile(Tensor queries, Tensor keys, Tensor values, DeviceSegmentBatch batch, AttentionTile t, int group)
     {
+        // Causal: the tile's last rows bound the keys any of its queries may see.
         var keyEnd = batch.Plan.KeyEnd(t.Segment, t.Segments, t.Row, t.Rows);
-        var q = queries.narrow(0, t.Segment, t.Segments).narrow(2, t.Row * group, t.Rows * group);    // [s, Hkv, r·G, D]
-        var k = keys.narrow(0, t.Segment, t.Segments).narrow(2, 0, keyEnd);                             // [s, Hkv, k, D]
-        var v = values.narrow(0, t.Segment, t.Segments).narrow(2, 0, keyEnd);                           // [s, Hkv, k, D]
-        var scores = matmul(q, k.transpose(2, 3));                                                      // [s, Hkv, r·G, k]
-        if (batch.Plan.NeedsMask(t.Segment, t.Segments, t.Row, t.Rows, keyEnd))
-        {
-            var mask = batch.Mask(t.Segment, t.Segments, t.Row, t.Rows, keyEnd);                        // [s, r, k]
-            scores.view(t.Segments, keys.shape[1], t.Rows, group, keyEnd)
-                .masked_fill_(mask.view(t.Segments, 1, t.Rows, 1, keyEnd), double.NegativeInfinity);
-        }
-        return matmul(scores.softmax(-1), v);                                                           // [s, Hkv, r·G, D]
+        var whole = t.Segments == queries.shape[0] && t.Rows * group == queries.shape[2];
+        var q = whole ? queries : queries.narrow(0, t.Segment, t.Segments).narrow(2, t.Row * group, t.Rows * group);  // [s, Hkv, r·G, D]
+        var allKeys = whole && keyEnd == keys.shape[2];
+        var k = allKeys ? keys : keys.narrow(0, t.Segment, t.Segments).narrow(2, 0, keyEnd);                          // [s, Hkv, k, D]
+        var v = allKeys ? values : values.narrow(0, t.Segment, t.Segments).narrow(2, 0, keyEnd);                      // [s, Hkv, k, D]
+        var bias = batch.Plan.NeedsMask(t.Segment, t.Segments, t.Row, t.Rows, keyEnd)
+            ? batch.Bias(t, keyEnd, group, queries.dtype)                                               // [s, 1, r·G, k]
+            : null;
+        // One fused op (libtorch's CPU flash kernel) for scores, mask, softmax and the weighted sum.
+        return nn.functional.scaled_dot_product_attention(q, k, v, bias);                              // [s, Hkv, r·G, D]
     }
 
     private static void Check(Tensor q, PagedKvCache cache, AttentionMetadata metadata)
     {
-        if (q.dim() != 3 || q.shape[0] != metadata.NumTokens || q.shape[2] != cache.HeadDim || q.shape[1] % cache.NumKvHeads != 0)
-            throw new ArgumentException($"q has shape [{string.Join(", ", q.shape)}]; attention expects [{metadata.NumTokens}, Hq, {cache.HeadDim}] (tokens, query heads, head dim) with Hq a multiple of the {cache.NumKvHeads} kv heads.", nameof(q));
+        var shape = q.shape;
+        if (shape.Length != 3 || shape[0] != metadata.NumTokens || shape[2] != cache.HeadDim || shape[1] % cache.NumKvHeads != 0)
+            throw new ArgumentException($"q has shape [{string.Join(", ", shape)}]; attention expects [{metadata.NumTokens}, Hq, {cache.HeadDim}] (tokens, query heads, head dim) with Hq a multiple of the {cache.NumKvHeads} kv heads.", nameof(q));
         if (metadata.BlockSize != cache.BlockSize)
             throw new ArgumentException($"The metadata was built for block size {metadata.BlockSize} but the KV cache uses {cache.BlockSize}.", nameof(metadata));
         if (metadata.MaxSlot >= cache.NumSlots)

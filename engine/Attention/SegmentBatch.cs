@@ -19,7 +19,8 @@ public sealed class SegmentBatch
         OutputRows = new long[TokenCount];
         TokenIndices = new long[TokenCount];
         Fill(sequences, blockSize);
-        IsIdentity = TokenCount == stepTokens && QueryTokens.Length == stepTokens && QueryTokens.Select((t, i) => t == i).All(x => x);
+        IsIdentity = TokenCount == stepTokens && QueryTokens.Length == stepTokens && IsRun(QueryTokens);
+        ContiguousKeySlot = segments.Length == 1 && IsRun(KeySlots) ? KeySlots[0] : null;
     }
 
     public AttentionSegment[] Segments { get; }
@@ -48,6 +49,13 @@ public sealed class SegmentBatch
     /// <summary>[TokenCount]: … and that token's index in the step's flattened token dimension.</summary>
     public long[] TokenIndices { get; }
 
+    /// <summary>
+    /// The first slot when the batch is one segment whose keys sit in consecutive cache slots (a sequence whose
+    /// blocks happen to be consecutive, as the pool hands them out to a lone growing sequence): attention then
+    /// reads the cache in place instead of gathering it. Null otherwise.
+    /// </summary>
+    public long? ContiguousKeySlot { get; }
+
     /// <summary>True when the padded rows are exactly the step's tokens 0..T-1 in order: no gather or scatter needed.</summary>
     public bool IsIdentity { get; }
 
@@ -71,6 +79,15 @@ public sealed class SegmentBatch
             if (q0 < Segments[s].QueryLength && Segments[s].KeyLimit(q0) < keyEnd - 1)
                 return true; // KeyLimit grows with the row, so the tile's first row is the most restricted
         return false;
+    }
+
+    /// <summary>Whether the values are first, first + 1, first + 2, …</summary>
+    private static bool IsRun(long[] values)
+    {
+        for (var i = 1; i < values.Length; i++)
+            if (values[i] != values[0] + i)
+                return false;
+        return true;
     }
 
     private void Fill(IReadOnlyList<SequenceSlice> sequences, int blockSize)

@@ -42,8 +42,10 @@ public sealed class BlockTable
     public void ReleaseAll(BlockPool pool)
     {
         ArgumentNullException.ThrowIfNull(pool);
-        foreach (var block in _blocks)
-            pool.Release(block);
+        // Last block first: the pool's free list is a stack, so the next sequence gets them back in
+        // ascending order, consecutive slots that attention can read in place instead of gathering.
+        for (var i = _blocks.Count - 1; i >= 0; i--)
+            pool.Release(_blocks[i]);
         _blocks.Clear();
     }
 }

@@ -17,17 +17,23 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
     /// <summary>Seconds a client should wait (429 / 500 with Retry-After); null when not set.</summary>
     public int? RetryAfterSeconds { get; init; }
 
-    public JsonObject ToStatus() => new()
+    public JsonObject ToStatus()
     {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = Message,
-        ["reason"] = Reason,
-        ["details"] = Details?.DeepClone(),
-        ["code"] = Code,
-    };
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = Message,
+            ["reason"] = Reason,
+        };
+
+        // kube-apiserver omits details when it has none; a literal null trips strict decoders.
+        if (Details is not null) status["details"] = Details.DeepClone();
+        status["code"] = Code;
+        return status;
+    }
 
     public static ApiError NotFound(ResourceType type, string name) =>
         new(404, "NotFound", $"{type.GroupResource} \"{name}\" not found", Describe(type, name));
@@ -63,6 +69,8 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
         new(429, "TooManyRequests", message) { RetryAfterSeconds = retryAfterSeconds };
 
     public static ApiError Internal(string message) => new(500, "InternalError", message);
+
+    public static ApiError Forbidden(string message) => new(403, "Forbidden", message);
 
     private static JsonObject Describe(ResourceType type, string name) => new()
     {

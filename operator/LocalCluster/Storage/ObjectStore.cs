@@ -46,7 +46,8 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
         }
     }
 
-    public JsonObject Create(ResourceType type, JsonObject obj)
+    /// <param name="dryRun">Run every check and return what would be stored, storing nothing (dryRun=All).</param>
+    public JsonObject Create(ResourceType type, JsonObject obj, bool dryRun = false)
     {
         lock (_gate)
         {
@@ -76,7 +77,8 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             // A long, as Update reads it back with a (long?) cast; an in-memory int node would not convert.
             if (type.TracksGeneration) meta["generation"] = 1L;
             else meta.Remove("generation");
-            Commit(type, bucket, Key(ns, name), stored, WatchEventType.Added, previous: null);
+            meta.Remove("resourceVersion");
+            if (!dryRun) Commit(type, bucket, Key(ns, name), stored, WatchEventType.Added, previous: null);
             return (JsonObject)stored.DeepClone();
         }
     }
@@ -85,7 +87,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
     /// Replaces an object. A resourceVersion in the input must match (409 otherwise); without one the
     /// update is unconditional. Returns the stored object; an identical update writes nothing.
     /// </summary>
-    public JsonObject Update(ResourceType type, JsonObject obj, UpdateScope scope = UpdateScope.Main)
+    public JsonObject Update(ResourceType type, JsonObject obj, UpdateScope scope = UpdateScope.Main, bool dryRun = false)
     {
         lock (_gate)
         {
@@ -107,7 +109,12 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
 
             if (type.TracksGeneration && !JsonNode.DeepEquals(SpecOf(next), SpecOf(current)))
             {
-                Metadata(next)["generation"] = ((long?)Metadata(current)["generation"] ?? 0) + 1;
+                Metadata(next)["generation"] = Generation(current) + 1;
+            }
+
+            if (dryRun)
+            {
+                return (JsonObject)next.DeepClone();
             }
 
             if (IsDeleting(next) && Finalizers(next) == 0)
@@ -128,7 +135,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
     /// removed); otherwise it is gone. Returns the object as last stored. Optional preconditions as
     /// in DeleteOptions.preconditions.
     /// </summary>
-    public JsonObject Delete(ResourceType type, string? ns, string name, string? uid = null, string? resourceVersion = null)
+    public JsonObject Delete(ResourceType type, string? ns, string name, string? uid = null, string? resourceVersion = null, bool dryRun = false)
     {
         lock (_gate)
         {
@@ -148,7 +155,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             var next = (JsonObject)current.DeepClone();
             if (Finalizers(current) == 0)
             {
-                Remove(type, bucket, Key(ns, name), next);
+                if (!dryRun) Remove(type, bucket, Key(ns, name), next);
                 return (JsonObject)next.DeepClone();
             }
 
@@ -156,7 +163,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             {
                 Metadata(next)["deletionTimestamp"] = Now();
                 Metadata(next)["deletionGracePeriodSeconds"] = 0;
-                Commit(type, bucket, Key(ns, name), next, WatchEventType.Modified, current);
+                if (!dryRun) Commit(type, bucket, Key(ns, name), next, WatchEventType.Modified, current);
             }
 
             return (JsonObject)next.DeepClone();
@@ -224,6 +231,10 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
 
     private static JsonObject Metadata(JsonObject obj) =>
         obj["metadata"] as JsonObject ?? (JsonObject)(obj["metadata"] = new JsonObject());
+
+    /// <summary>metadata.generation, however the number is held (clients send JSON, the store writes longs).</summary>
+    private static long Generation(JsonObject obj) =>
+        Metadata(obj)["generation"] is JsonValue value && long.TryParse(value.ToJsonString(), out var generation) ? generation : 0;
 
     private static bool IsDeleting(JsonObject obj) => Metadata(obj)["deletionTimestamp"] is not null;
 

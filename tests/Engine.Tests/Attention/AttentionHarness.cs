@@ -12,15 +12,16 @@ namespace LlmOperator.Engine.Tests.Attention;
 /// </summary>
 internal static class AttentionHarness
 {
-    public static double MaxError(StepCase step, int kvHeads, int group, int dim, int seed, long budget = PagedAttention.DefaultScoreBudgetBytes)
+    public static double MaxError(StepCase step, int kvHeads, int group, int dim, int seed, long budget = PagedAttention.DefaultScoreBudgetBytes,
+        ScalarType cacheDtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)seed);
-        using var cache = new PagedKvCache(2, step.NumBlocks, step.BlockSize, kvHeads, dim, ScalarType.Float32, CPU);
+        using var cache = new PagedKvCache(2, step.NumBlocks, step.BlockSize, kvHeads, dim, cacheDtype, CPU);
         for (var layer = 0; layer < 2; layer++)
         {
-            cache.Keys(layer).copy_(randn(cache.Keys(layer).shape, generator: generator));
-            cache.Values(layer).copy_(randn(cache.Values(layer).shape, generator: generator));
+            cache.Keys(layer).copy_(randn(cache.Keys(layer).shape, generator: generator).to(cacheDtype));
+            cache.Values(layer).copy_(randn(cache.Values(layer).shape, generator: generator).to(cacheDtype));
         }
         var seqs = step.Sequences;
         var fullKeys = seqs.Select(s => randn([s.ComputedTokens + s.NewTokens, kvHeads, dim], generator: generator)).ToArray();

@@ -1,4 +1,5 @@
 using LlmOperator.Engine.Attention;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmOperator.Engine.Tests.Attention;
@@ -46,5 +47,21 @@ public sealed class AttentionMetadataTests
         metadata.Dispose();
 
         Assert.All(tensors, t => Assert.True(t.IsInvalid));
+    }
+
+    [Fact]
+    public void Dispose_Should_LeaveNoTensorAlive_When_ForwardBuiltItsCaches()
+    {
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using (var cache = new LlmOperator.Engine.KvCache.PagedKvCache(2, 8, 4, 1, 4, ScalarType.Float32, CPU))
+        using (var metadata = AttentionMetadata.Build([new SequenceSlice(3, 9, [0, 1, 2]), new SequenceSlice(0, 1, [5])], 4, 8, CPU))
+        using (var q = randn(10, 2, 4))
+        using (var kv = randn(10, 1, 4))
+        {
+            PagedAttention.Forward(q, kv, kv, cache, 0, metadata, false, 0.5).Dispose();
+            PagedAttention.Forward(q, kv, kv, cache, 1, metadata, true, 0.5).Dispose();
+        }
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 }

@@ -1,0 +1,67 @@
+using LlmOperator.LocalCluster.Controllers;
+using LlmOperator.LocalCluster.CustomResources;
+using LlmOperator.LocalCluster.Kubelet;
+using LlmOperator.LocalCluster.Scheduling;
+using LlmOperator.LocalCluster.ServiceProxy;
+using LlmOperator.LocalCluster.Webhooks;
+
+namespace LlmOperator.LocalCluster;
+
+/// <summary>
+/// The whole single-machine control plane, wired in kube-apiserver's admission order and the order components
+/// depend on each other: CRD handling, controllers, scheduler, kubelet (nodes first), service proxy. The `cluster`
+/// command, the operator's `up` and the end-to-end tests all start this one.
+/// </summary>
+public static class StandardCluster
+{
+    public static LocalClusterOptions Options(int port = 0, string? kubeconfig = null, int gpusPerNode = 8, int nodes = 1,
+        KubeletOptions? kubelet = null)
+    {
+        // Webhooks reach Services through the proxy, which exists only once components start: resolve late.
+        LoopbackServiceProxy? proxy = null;
+        var webhooks = new WebhookClient((ns, name, servicePort) => proxy?.Resolve(ns, name, servicePort, "https"));
+        var kubeletOptions = (kubelet ?? new KubeletOptions()) with
+        {
+            Nodes = (kubelet?.Nodes ?? new LocalNodeOptions()) with { Count = nodes, GpusPerNode = gpusPerNode },
+        };
+        return new LocalClusterOptions
+        {
+            Port = port,
+            KubeconfigPath = kubeconfig,
+            GpusPerNode = gpusPerNode,
+            Nodes = nodes,
+            AdmissionPlugins =
+            [
+                _ => new CrdDefaulting(),
+                _ => new CustomResourceDefaulting(),
+                c => new MutatingWebhookAdmission(c.Store, webhooks),
+                // kube-apiserver prunes and defaults again after mutating webhooks.
+                _ => new CustomResourceDefaulting(),
+                _ => new CrdValidation(),
+                _ => new CustomResourceValidation(),
+                c => new ValidatingWebhookAdmission(c.Store, webhooks),
+            ],
+            Components =
+            [
+                c => new CrdController(c.Store, c.Registry),
+                c => new ControllerManager(c.Store, c.Registry),
+                c => new LocalKubelet(c.Store, kubeletOptions),
+                c => new PodScheduler(c.Store),
+                c => proxy = new LoopbackServiceProxy(c.Store),
+                _ => new Disposer(webhooks),
+            ],
+        };
+    }
+}
+
+/// <summary>Disposes a shared resource of the plugins when the cluster stops (components are disposed in reverse).</summary>
+internal sealed class Disposer(IDisposable resource) : IClusterComponent
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        resource.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
