@@ -8,6 +8,7 @@ var root = new RootCommand("LLM Operator: validates, rolls out and rolls back Mo
     CrdsCommand.Create(),
     ClusterCommand.Create(),
     RunCommand.Create(),
+    WebhookConfigCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
