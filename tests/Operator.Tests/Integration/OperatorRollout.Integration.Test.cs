@@ -5,7 +5,7 @@ using LlmOperator.Operator.Entities;
 using LlmOperator.Operator.Reconciliation.DesiredState;
 using LlmOperator.Operator.Reconciliation.Revisions;
 using LlmOperator.Operator.Telemetry;
-using LlmOperator.Operator.Tests.Reconciliation;
+using LlmOperator.Operator.Tests.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using C = LlmOperator.Operator.Entities.ConditionTypes;
