@@ -136,7 +136,8 @@ public sealed class WebhookServerTests : IAsyncLifetime
         var mounted = SelfSignedCertificates.Create(["127.0.0.1"], TimeSpan.FromDays(30));
         File.WriteAllText(Path.Combine(directory, "tls.crt"), mounted.CertificatePem);
         File.WriteAllText(Path.Combine(directory, "tls.key"), mounted.PrivateKeyPem);
-        await using var server = new WebhookServer(new WebhookServerOptions { Port = 0, Address = IPAddress.Loopback, CertificateDirectory = directory },
+        // No address: every interface, as in a pod.
+        await using var server = new WebhookServer(new WebhookServerOptions { Port = 0, CertificateDirectory = directory },
             kubernetes: null, lookups: _lookups);
         await server.StartAsync(CancellationToken.None);
         using var http = TrustingClient(mounted.CaPem);
