@@ -21,7 +21,8 @@ internal static class ClusterCommand
     {
         var port = new Option<int>("--port") { Description = "API server port on 127.0.0.1 (0 = any free port).", DefaultValueFactory = _ => 0 };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Where to write the kubeconfig (default: a temporary file, removed on exit)." };
-        var gpus = new Option<int>("--gpus") { Description = "nvidia.com/gpu capacity of each node.", DefaultValueFactory = _ => 0 };
+        // 8, as StandardCluster and a typical GPU node: the examples (tensor parallel 2 to 4) schedule without a flag.
+        var gpus = new Option<int>("--gpus") { Description = "nvidia.com/gpu capacity of each node (declared, not real devices).", DefaultValueFactory = _ => 8 };
         var nodes = new Option<int>("--nodes") { Description = "Number of nodes.", DefaultValueFactory = _ => 1 };
         var command = new Command("cluster", "Run a local Kubernetes control plane (API server, controllers, kubelet) for kubectl and the operator.")
         {

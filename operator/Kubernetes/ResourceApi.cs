@@ -21,67 +21,85 @@ internal static class ResourceApis
     public static IReadOnlyDictionary<Type, object> For(IKubernetes k) => new Dictionary<Type, object>
     {
         [typeof(Md)] = ModelDeployments(k),
-        [typeof(V1Deployment)] = new ResourceApi<V1Deployment>("Deployment",
-            (ns, n, ct) => k.AppsV1.ReadNamespacedDeploymentAsync(n, ns, cancellationToken: ct),
-            async (ns, s, ct) => (ns is null
-                ? await k.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
-                : await k.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
-            (o, ct) => k.AppsV1.CreateNamespacedDeploymentAsync(o, o.Namespace(), cancellationToken: ct),
-            (o, ct) => k.AppsV1.ReplaceNamespacedDeploymentAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
-            null,
-            (ns, n, p, ct) => k.AppsV1.PatchNamespacedDeploymentAsync(p, n, ns, cancellationToken: ct),
-            (ns, n, d, ct) => k.AppsV1.DeleteNamespacedDeploymentAsync(n, ns, d, cancellationToken: ct)),
-        [typeof(V1Service)] = new ResourceApi<V1Service>("Service",
-            (ns, n, ct) => k.CoreV1.ReadNamespacedServiceAsync(n, ns, cancellationToken: ct),
-            async (ns, s, ct) => (ns is null
-                ? await k.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
-                : await k.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
-            (o, ct) => k.CoreV1.CreateNamespacedServiceAsync(o, o.Namespace(), cancellationToken: ct),
-            (o, ct) => k.CoreV1.ReplaceNamespacedServiceAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
-            null,
-            (ns, n, p, ct) => k.CoreV1.PatchNamespacedServiceAsync(p, n, ns, cancellationToken: ct),
-            (ns, n, d, ct) => k.CoreV1.DeleteNamespacedServiceAsync(n, ns, d, cancellationToken: ct)),
-        [typeof(V1ControllerRevision)] = new ResourceApi<V1ControllerRevision>("ControllerRevision",
-            (ns, n, ct) => k.AppsV1.ReadNamespacedControllerRevisionAsync(n, ns, cancellationToken: ct),
-            async (ns, s, ct) => (ns is null
-                ? await k.AppsV1.ListControllerRevisionForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
-                : await k.AppsV1.ListNamespacedControllerRevisionAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
-            (o, ct) => k.AppsV1.CreateNamespacedControllerRevisionAsync(o, o.Namespace(), cancellationToken: ct),
-            (o, ct) => k.AppsV1.ReplaceNamespacedControllerRevisionAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
-            null,
-            (ns, n, p, ct) => k.AppsV1.PatchNamespacedControllerRevisionAsync(p, n, ns, cancellationToken: ct),
-            (ns, n, d, ct) => k.AppsV1.DeleteNamespacedControllerRevisionAsync(n, ns, d, cancellationToken: ct)),
-        [typeof(V1Pod)] = new ResourceApi<V1Pod>("Pod",
-            (ns, n, ct) => k.CoreV1.ReadNamespacedPodAsync(n, ns, cancellationToken: ct),
-            async (ns, s, ct) => (ns is null
-                ? await k.CoreV1.ListPodForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
-                : await k.CoreV1.ListNamespacedPodAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
-            (o, ct) => k.CoreV1.CreateNamespacedPodAsync(o, o.Namespace(), cancellationToken: ct),
-            (o, ct) => k.CoreV1.ReplaceNamespacedPodAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
-            null,
-            (ns, n, p, ct) => k.CoreV1.PatchNamespacedPodAsync(p, n, ns, cancellationToken: ct),
-            (ns, n, d, ct) => k.CoreV1.DeleteNamespacedPodAsync(n, ns, d, cancellationToken: ct)),
-        [typeof(V1ConfigMap)] = new ResourceApi<V1ConfigMap>("ConfigMap",
-            (ns, n, ct) => k.CoreV1.ReadNamespacedConfigMapAsync(n, ns, cancellationToken: ct),
-            async (ns, s, ct) => (ns is null
-                ? await k.CoreV1.ListConfigMapForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
-                : await k.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
-            (o, ct) => k.CoreV1.CreateNamespacedConfigMapAsync(o, o.Namespace(), cancellationToken: ct),
-            (o, ct) => k.CoreV1.ReplaceNamespacedConfigMapAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
-            null,
-            (ns, n, p, ct) => k.CoreV1.PatchNamespacedConfigMapAsync(p, n, ns, cancellationToken: ct),
-            (ns, n, d, ct) => k.CoreV1.DeleteNamespacedConfigMapAsync(n, ns, d, cancellationToken: ct)),
-        [typeof(Corev1Event)] = new ResourceApi<Corev1Event>("Event",
-            (ns, n, ct) => k.CoreV1.ReadNamespacedEventAsync(n, ns, cancellationToken: ct),
-            async (ns, s, ct) => (ns is null
-                ? await k.CoreV1.ListEventForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
-                : await k.CoreV1.ListNamespacedEventAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
-            (o, ct) => k.CoreV1.CreateNamespacedEventAsync(o, o.Namespace(), cancellationToken: ct),
-            (o, ct) => k.CoreV1.ReplaceNamespacedEventAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
-            null,
-            (ns, n, p, ct) => k.CoreV1.PatchNamespacedEventAsync(p, n, ns, cancellationToken: ct),
-            (ns, n, d, ct) => k.CoreV1.DeleteNamespacedEventAsync(n, ns, d, cancellationToken: ct)),
+        [typeof(V1Deployment)] = Deployments(k),
+        [typeof(V1Service)] = Services(k),
+        [typeof(V1ControllerRevision)] = ControllerRevisions(k),
+        [typeof(V1Pod)] = Pods(k),
+        [typeof(V1ConfigMap)] = ConfigMaps(k),
+        [typeof(Corev1Event)] = Events(k),
     };
+
+    private static ResourceApi<V1Deployment> Deployments(IKubernetes k) => new(
+        "Deployment",
+        (ns, n, ct) => k.AppsV1.ReadNamespacedDeploymentAsync(n, ns, cancellationToken: ct),
+        async (ns, s, ct) => (ns is null
+            ? await k.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
+            : await k.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
+        (o, ct) => k.AppsV1.CreateNamespacedDeploymentAsync(o, o.Namespace(), cancellationToken: ct),
+        (o, ct) => k.AppsV1.ReplaceNamespacedDeploymentAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
+        null,
+        (ns, n, p, ct) => k.AppsV1.PatchNamespacedDeploymentAsync(p, n, ns, cancellationToken: ct),
+        (ns, n, d, ct) => k.AppsV1.DeleteNamespacedDeploymentAsync(n, ns, d, cancellationToken: ct));
+
+    private static ResourceApi<V1Service> Services(IKubernetes k) => new(
+        "Service",
+        (ns, n, ct) => k.CoreV1.ReadNamespacedServiceAsync(n, ns, cancellationToken: ct),
+        async (ns, s, ct) => (ns is null
+            ? await k.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
+            : await k.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
+        (o, ct) => k.CoreV1.CreateNamespacedServiceAsync(o, o.Namespace(), cancellationToken: ct),
+        (o, ct) => k.CoreV1.ReplaceNamespacedServiceAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
+        null,
+        (ns, n, p, ct) => k.CoreV1.PatchNamespacedServiceAsync(p, n, ns, cancellationToken: ct),
+        (ns, n, d, ct) => k.CoreV1.DeleteNamespacedServiceAsync(n, ns, d, cancellationToken: ct));
+
+    private static ResourceApi<V1ControllerRevision> ControllerRevisions(IKubernetes k) => new(
+        "ControllerRevision",
+        (ns, n, ct) => k.AppsV1.ReadNamespacedControllerRevisionAsync(n, ns, cancellationToken: ct),
+        async (ns, s, ct) => (ns is null
+            ? await k.AppsV1.ListControllerRevisionForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
+            : await k.AppsV1.ListNamespacedControllerRevisionAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
+        (o, ct) => k.AppsV1.CreateNamespacedControllerRevisionAsync(o, o.Namespace(), cancellationToken: ct),
+        (o, ct) => k.AppsV1.ReplaceNamespacedControllerRevisionAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
+        null,
+        (ns, n, p, ct) => k.AppsV1.PatchNamespacedControllerRevisionAsync(p, n, ns, cancellationToken: ct),
+        (ns, n, d, ct) => k.AppsV1.DeleteNamespacedControllerRevisionAsync(n, ns, d, cancellationToken: ct));
+
+    private static ResourceApi<V1Pod> Pods(IKubernetes k) => new(
+        "Pod",
+        (ns, n, ct) => k.CoreV1.ReadNamespacedPodAsync(n, ns, cancellationToken: ct),
+        async (ns, s, ct) => (ns is null
+            ? await k.CoreV1.ListPodForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
+            : await k.CoreV1.ListNamespacedPodAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
+        (o, ct) => k.CoreV1.CreateNamespacedPodAsync(o, o.Namespace(), cancellationToken: ct),
+        (o, ct) => k.CoreV1.ReplaceNamespacedPodAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
+        null,
+        (ns, n, p, ct) => k.CoreV1.PatchNamespacedPodAsync(p, n, ns, cancellationToken: ct),
+        (ns, n, d, ct) => k.CoreV1.DeleteNamespacedPodAsync(n, ns, d, cancellationToken: ct));
+
+    private static ResourceApi<V1ConfigMap> ConfigMaps(IKubernetes k) => new(
+        "ConfigMap",
+        (ns, n, ct) => k.CoreV1.ReadNamespacedConfigMapAsync(n, ns, cancellationToken: ct),
+        async (ns, s, ct) => (ns is null
+            ? await k.CoreV1.ListConfigMapForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
+            : await k.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
+        (o, ct) => k.CoreV1.CreateNamespacedConfigMapAsync(o, o.Namespace(), cancellationToken: ct),
+        (o, ct) => k.CoreV1.ReplaceNamespacedConfigMapAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
+        null,
+        (ns, n, p, ct) => k.CoreV1.PatchNamespacedConfigMapAsync(p, n, ns, cancellationToken: ct),
+        (ns, n, d, ct) => k.CoreV1.DeleteNamespacedConfigMapAsync(n, ns, d, cancellationToken: ct));
+
+    private static ResourceApi<Corev1Event> Events(IKubernetes k) => new(
+        "Event",
+        (ns, n, ct) => k.CoreV1.ReadNamespacedEventAsync(n, ns, cancellationToken: ct),
+        async (ns, s, ct) => (ns is null
+            ? await k.CoreV1.ListEventForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
+            : await k.CoreV1.ListNamespacedEventAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
+        (o, ct) => k.CoreV1.CreateNamespacedEventAsync(o, o.Namespace(), cancellationToken: ct),
+        (o, ct) => k.CoreV1.ReplaceNamespacedEventAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
+        null,
+        (ns, n, p, ct) => k.CoreV1.PatchNamespacedEventAsync(p, n, ns, cancellationToken: ct),
+        (ns, n, d, ct) => k.CoreV1.DeleteNamespacedEventAsync(n, ns, d, cancellationToken: ct));
 
     private static ResourceApi<Md> ModelDeployments(IKubernetes k)
     {

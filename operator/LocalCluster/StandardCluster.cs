@@ -4,6 +4,8 @@ using LlmOperator.LocalCluster.Kubelet;
 using LlmOperator.LocalCluster.Scheduling;
 using LlmOperator.LocalCluster.ServiceProxy;
 using LlmOperator.LocalCluster.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlmOperator.LocalCluster;
 
@@ -34,17 +36,17 @@ public static class StandardCluster
             [
                 _ => new CrdDefaulting(),
                 _ => new CustomResourceDefaulting(),
-                c => new MutatingWebhookAdmission(c.Store, webhooks),
+                c => new MutatingWebhookAdmission(c.Store, webhooks, Loggers(c).CreateLogger<MutatingWebhookAdmission>()),
                 // kube-apiserver prunes and defaults again after mutating webhooks.
                 _ => new CustomResourceDefaulting(),
                 _ => new CrdValidation(),
                 _ => new CustomResourceValidation(),
-                c => new ValidatingWebhookAdmission(c.Store, webhooks),
+                c => new ValidatingWebhookAdmission(c.Store, webhooks, Loggers(c).CreateLogger<ValidatingWebhookAdmission>()),
             ],
             Components =
             [
-                c => new CrdController(c.Store, c.Registry),
-                c => new ControllerManager(c.Store, c.Registry),
+                c => new CrdController(c.Store, c.Registry, Loggers(c).CreateLogger<CrdController>()),
+                c => new ControllerManager(c.Store, c.Registry, new ControllerOptions { Loggers = Loggers(c) }),
                 c => new LocalKubelet(c.Store, kubeletOptions),
                 c => new PodScheduler(c.Store),
                 c => proxy = new LoopbackServiceProxy(c.Store),
@@ -52,6 +54,9 @@ public static class StandardCluster
             ],
         };
     }
+
+    /// <summary>Where the components log: the cluster's loggers (the cluster command's stderr), or nowhere.</summary>
+    private static ILoggerFactory Loggers(ClusterContext context) => context.Options.Loggers ?? NullLoggerFactory.Instance;
 }
 
 /// <summary>Disposes a shared resource of the plugins when the cluster stops (components are disposed in reverse).</summary>

@@ -34,7 +34,7 @@ public sealed class ControllerRunner(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var queue = Queue = new ReconcileQueue();
-        metrics.Observe(() => queue.Depth);
+        metrics.Observe(() => queue.Due);
         var keys = new ReconcileKeys();
         var watchLogger = loggers.CreateLogger("LlmOperator.Operator.Runtime.ResourceWatcher");
         var tasks = new List<Task>

@@ -18,8 +18,21 @@ public sealed class ReconcileQueue(TimeProvider? clock = null, TimeSpan? baseDel
     private readonly Dictionary<string, int> _failures = new();
     private readonly SemaphoreSlim _signal = new(0);
 
-    /// <summary>Keys waiting (queued or scheduled), for the queue-depth metric.</summary>
+    /// <summary>Keys waiting (queued or scheduled).</summary>
     public int Depth { get { lock (_gate) { return _due.Count + _dirty.Count; } } }
+
+    /// <summary>Keys due now and waiting for a worker (scheduled visits not yet due are not backlog): the queue-depth metric.</summary>
+    public int Due
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var now = _clock.GetUtcNow();
+                return _due.Count(p => p.Value <= now) + _dirty.Count(p => p.Value <= now);
+            }
+        }
+    }
 
     /// <summary>Queues <paramref name="key"/> after <paramref name="delay"/>; an earlier schedule wins.</summary>
     public void Enqueue(string key, TimeSpan? delay = null)

@@ -69,7 +69,7 @@ public sealed class WebhookServer : IHostedService, IAsyncDisposable
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         Port = new Uri(_app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-        _logger.LogInformation("Admission webhooks listening on https://{Address}:{Port} ({Paths})", _options.Address, Port,
+        _logger.LogInformation("Admission webhooks listening on https://{Address}:{Port} ({Paths})", _options.Address?.ToString() ?? "*", Port,
             string.Join(", ", Handlers.Select(h => h.Path)));
         await EnsureCaBundleAsync(cancellationToken).ConfigureAwait(false);
         _maintenance = Task.Run(() => MaintainAsync(_stopping.Token), CancellationToken.None);
@@ -95,8 +95,12 @@ public sealed class WebhookServer : IHostedService, IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggers);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(_options.Address, _options.Port, listen =>
-            listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificate.Current })));
+        var https = new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificate.Current };
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (_options.Address is { } address) kestrel.Listen(address, _options.Port, listen => listen.UseHttps(https));
+            else kestrel.ListenAnyIP(_options.Port, listen => listen.UseHttps(https));
+        });
         var app = builder.Build();
         var logger = _loggers.CreateLogger("LlmOperator.Operator.Webhooks.Admission");
         foreach (var handler in Handlers)

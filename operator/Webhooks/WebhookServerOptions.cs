@@ -9,7 +9,8 @@ public sealed record WebhookServerOptions
     /// <summary>HTTPS port (<c>--webhook-port</c>); 0 picks a free one (tests).</summary>
     public int Port { get; init; } = 9443;
 
-    public IPAddress Address { get; init; } = IPAddress.Any;
+    /// <summary>The address to listen on; null listens on every interface, IPv4 and IPv6 (Kestrel's ListenAnyIP).</summary>
+    public IPAddress? Address { get; init; }
 
     /// <summary>The Service the API server calls through; its DNS names go into a generated certificate.</summary>
     public string ServiceName { get; init; } = WebhookNames.Service;

@@ -99,12 +99,12 @@ public sealed class PodScheduler(ObjectStore store) : IClusterComponent
     {
         var current = store.Get(BuiltInTypes.Pods, pod.Namespace, pod.Name);
         if (current is null || StoreWatchLoop.Uid(current) != pod.Uid || current["spec"]?["nodeName"] is not null) return;
+        // One write, as kube-apiserver's pods/binding: nobody sees a bound pod without PodScheduled=True.
         current["spec"]!["nodeName"] = node;
-        var bound = store.Update(BuiltInTypes.Pods, current);
+        PodConditions.Set(StoreMutation.Child(current, "status"), "PodScheduled", true, null, null, DateTime.UtcNow);
+        var bound = store.Update(BuiltInTypes.Pods, current, ObjectStore.UpdateScope.MainAndStatus);
         _cache.Apply(new WatchEvent(WatchEventType.Modified, bound, 0));
         _lastFailure.Remove(pod.Uid);
-        StoreMutation.Mutate(store, BuiltInTypes.Pods, pod.Namespace, pod.Name, ObjectStore.UpdateScope.Status, p =>
-            PodConditions.Set(StoreMutation.Child(p, "status"), "PodScheduled", true, null, null, DateTime.UtcNow));
         _events.Record(bound, EventRecorder.Normal, "Scheduled", $"Successfully assigned {pod.Namespace}/{pod.Name} to {node}");
     }
 

@@ -153,6 +153,17 @@ public sealed class LoopbackServiceProxy(ObjectStore store) : IClusterComponent
         }
     }
 
+    /// <summary>
+    /// The pod behind a backend as the store has it now: not deleted, not being deleted, Ready. Backends that
+    /// name no pod (hand-written Endpoints) are not checked.
+    /// </summary>
+    private bool RoutableNow(Backend backend)
+    {
+        if (backend.PodName is null) return true;
+        var pod = store.Get(BuiltInTypes.Pods, backend.PodNamespace, backend.PodName);
+        return pod is not null && !StoreWatchLoop.IsDeleting(pod) && Scheduling.PodConditions.Status(pod, "Ready") == "True";
+    }
+
     /// <summary>Recomputes a Service's backends. Called under the lock.</summary>
     private void Refresh(string key, ServiceState state)
     {
@@ -165,6 +176,7 @@ public sealed class LoopbackServiceProxy(ObjectStore store) : IClusterComponent
             if (!state.Listeners.TryGetValue(port.Port, out var listener)) continue;
             listener.Backends = EndpointTable.Backends(port, endpoints,
                 (ns, pod) => !publishNotReady && _podRoutable.TryGetValue(Key(ns, pod), out var routable) ? routable : null);
+            listener.Admits = publishNotReady ? null : RoutableNow;
             foreach (var backend in listener.Backends.Where(b => b.PodName is not null)) state.Pods.Add(Key(backend.PodNamespace, backend.PodName));
         }
 

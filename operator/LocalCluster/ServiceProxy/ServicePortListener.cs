@@ -18,6 +18,7 @@ internal sealed class ServicePortListener : IAsyncDisposable
     private readonly HashSet<Socket> _open = new();
     private readonly Task _accepting;
     private IReadOnlyList<Backend> _backends = [];
+    private Func<Backend, bool>? _admits;
     private int _next = -1;
 
     /// <param name="preferredPort">The port to take again (a restarted proxy keeps its clients' URLs); 0 for any.</param>
@@ -34,6 +35,17 @@ internal sealed class ServicePortListener : IAsyncDisposable
     {
         get => Volatile.Read(ref _backends);
         set => Volatile.Write(ref _backends, value);
+    }
+
+    /// <summary>
+    /// Asked at connect time whether a backend may still take a new connection (null: all may). The backends above
+    /// follow watch events and so lag the store a little; this check does not, so a pod whose deletion is stored
+    /// before a client connects never gets that connection.
+    /// </summary>
+    public Func<Backend, bool>? Admits
+    {
+        get => Volatile.Read(ref _admits);
+        set => Volatile.Write(ref _admits, value);
     }
 
     public async ValueTask DisposeAsync()
@@ -116,10 +128,11 @@ internal sealed class ServicePortListener : IAsyncDisposable
     /// <summary>The next backend that accepts, trying each at most once.</summary>
     private async Task<Socket?> ConnectAsync()
     {
-        var backends = Backends;
+        var (backends, admits) = (Backends, Admits);
         for (var attempt = 0; attempt < backends.Count; attempt++)
         {
             var backend = backends[(int)((uint)Interlocked.Increment(ref _next) % (uint)backends.Count)];
+            if (admits is not null && !admits(backend)) continue;
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(ConnectTimeout);

@@ -25,6 +25,12 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
 
         /// <summary>Only status (the /status subresource).</summary>
         Status,
+
+        /// <summary>
+        /// Main and status in one write: for what kube-apiserver changes in one step on the control plane's behalf
+        /// (a pod binding sets spec.nodeName and the PodScheduled condition together).
+        /// </summary>
+        MainAndStatus,
     }
 
     public long CurrentResourceVersion { get { lock (_gate) { return _resourceVersion; } } }
@@ -101,7 +107,12 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             }
 
             CheckResourceVersion(type, name, meta, current);
-            var next = scope == UpdateScope.Status ? WithStatusOf(current, obj) : WithMainOf(type, current, obj);
+            var next = scope switch
+            {
+                UpdateScope.Status => WithStatusOf(current, obj),
+                UpdateScope.MainAndStatus => WithStatusOf(WithMainOf(type, current, obj), obj),
+                _ => WithMainOf(type, current, obj),
+            };
             if (JsonNode.DeepEquals(next, current))
             {
                 return (JsonObject)current.DeepClone();

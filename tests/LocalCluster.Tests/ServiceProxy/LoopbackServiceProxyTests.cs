@@ -82,6 +82,24 @@ public sealed class LoopbackServiceProxyTests
         Assert.Equal("old:two", await ExchangeAsync(open.GetStream(), "two")); // the established connection was not broken
     }
 
+    [Fact]
+    public async Task Listener_Should_SkipABackendItsCheckRefuses_When_TheBackendListHasNotCaughtUpYet()
+    {
+        using var leaving = new EchoServer("leaving");
+        using var staying = new EchoServer("staying");
+        await using var listener = new ServicePortListener(0)
+        {
+            // The list still names "leaving" (as before the watch event of its deletion arrives); the check knows better.
+            Backends = [new Backend("127.0.0.1", leaving.Port, "default", "leaving"), new Backend("127.0.0.1", staying.Port, "default", "staying")],
+            Admits = backend => backend.PodName != "leaving",
+        };
+
+        var answers = new List<string>();
+        for (var i = 0; i < 4; i++) answers.Add(await EchoAsync(listener.Port, "hi"));
+
+        Assert.All(answers, answer => Assert.Equal("staying:hi", answer));
+    }
+
     private static async Task<Uri> ResolveAsync(LoopbackServiceProxy proxy, string service, int port)
     {
         Uri? url = null;

@@ -36,6 +36,29 @@ public sealed class ObjectStoreTests
     }
 
     [Fact]
+    public void Update_Should_WriteSpecAndStatusInOneVersion_When_ScopeIsMainAndStatus()
+    {
+        var store = new ObjectStore();
+        var created = store.Create(Deployments, Deployment("web", replicas: 1));
+        created["spec"]!["replicas"] = 2;
+        created["status"] = new JsonObject { ["replicas"] = 2 };
+        using var watch = store.Watch(Deployments, null, store.CurrentResourceVersion);
+
+        var main = store.Update(Deployments, (JsonObject)created.DeepClone());
+        created["spec"]!["replicas"] = 3;
+        created["metadata"]!["resourceVersion"] = main["metadata"]!["resourceVersion"]!.DeepClone();
+        var both = store.Update(Deployments, created, ObjectStore.UpdateScope.MainAndStatus);
+
+        Assert.Null(main["status"]); // the main scope leaves status alone
+        Assert.Equal(3, (int?)both["spec"]!["replicas"]);
+        Assert.Equal(2, (int?)both["status"]!["replicas"]);
+        Assert.True(watch.Events.TryRead(out _));
+        Assert.True(watch.Events.TryRead(out var last));
+        Assert.Equal(2, (int?)last.Object["status"]!["replicas"]);
+        Assert.False(watch.Events.TryRead(out _));
+    }
+
+    [Fact]
     public void DryRun_Should_StoreNothing_When_CreatingUpdatingOrDeleting()
     {
         var store = new ObjectStore();

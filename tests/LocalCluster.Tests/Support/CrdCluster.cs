@@ -37,7 +37,20 @@ internal sealed class CrdCluster : IAsyncDisposable
         return Store.Get(BuiltInTypes.CustomResourceDefinitions, null, (string)created["metadata"]!["name"]!)!;
     }
 
-    public Task SyncAsync() => Controller.WaitForSyncAsync(Store.CurrentResourceVersion).WaitAsync(TimeSpan.FromSeconds(30));
+    /// <summary>
+    /// Waits until the controller has handled every change, including those it made itself while handling one (a
+    /// CRD released by its last object's DELETED is deleted then; its own DELETED unserves the kinds).
+    /// </summary>
+    public async Task SyncAsync()
+    {
+        long handled;
+        do
+        {
+            handled = Store.CurrentResourceVersion;
+            await Controller.WaitForSyncAsync(handled).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        while (Store.CurrentResourceVersion != handled);
+    }
 
     public ValueTask DisposeAsync() => Controller.DisposeAsync();
 }

@@ -4,6 +4,10 @@ using k8s.Models;
 using LlmOperator.Operator.Entities;
 using LlmOperator.Operator.Reconciliation.DesiredState;
 using LlmOperator.Operator.Reconciliation.Revisions;
+using LlmOperator.Operator.Telemetry;
+using LlmOperator.Operator.Tests.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using C = LlmOperator.Operator.Entities.ConditionTypes;
 
 namespace LlmOperator.Operator.Tests.Integration;
@@ -22,10 +26,11 @@ public sealed class OperatorRolloutIntegrationTests
     public async Task Operator_Should_RollOutProbeAndRollBack_When_NewRevisionHitsDeviceAssert()
     {
         await using var env = await LocalOperatorCluster.StartAsync();
-        await env.StartOperatorAsync();
+        var app = await env.StartOperatorAsync();
         await env.CreateAsync(LocalOperatorCluster.Tiny("tiny"));
 
         var ready = await env.WaitForConditionAsync("tiny", C.Ready);
+        await AssertNoWriteOnReconcileAsync(env, app);
         var good = ready.Status!.CurrentRevision!;
         Assert.Equal((2, "Ready", good), (ready.Status.ReadyReplicas, ready.Status.Phase, ready.Status.LastGoodRevision));
         Assert.Equal("http://tiny.default.svc:8000/v1", ready.Status.Endpoint);
@@ -68,6 +73,32 @@ public sealed class OperatorRolloutIntegrationTests
         Assert.Empty(deployments.Items);
         var events = await env.Client.CoreV1.ListNamespacedEventAsync(LocalOperatorCluster.Ns, fieldSelector: "involvedObject.name=bad,reason=InvalidSpec");
         Assert.Equal("Warning", events.Items.Single().Type);
+    }
+
+    /// <summary>
+    /// Idempotency against a real API server, whose defaults (pull policy, DNS policy, protocols, clusterIP...) the
+    /// operator's objects come back with: a reconcile of the converged resource writes nothing.
+    /// </summary>
+    private static async Task AssertNoWriteOnReconcileAsync(LocalOperatorCluster env, WebApplication app)
+    {
+        using var reconciles = new MeasurementRecorder(app.Services.GetRequiredService<OperatorMetrics>(), "llm_operator_reconciles");
+        async Task<string> Versions() => string.Join(",",
+            (await env.Client.AppsV1.ReadNamespacedDeploymentAsync("tiny", LocalOperatorCluster.Ns)).Metadata.ResourceVersion,
+            (await env.Client.CoreV1.ReadNamespacedServiceAsync("tiny", LocalOperatorCluster.Ns)).Metadata.ResourceVersion,
+            string.Join("/", (await env.Client.AppsV1.ListNamespacedControllerRevisionAsync(LocalOperatorCluster.Ns)).Items.Select(r => r.Metadata.ResourceVersion)));
+        await env.UntilAsync(async () => (await env.Client.AppsV1.ReadNamespacedDeploymentAsync("tiny", LocalOperatorCluster.Ns)).Status?.AvailableReplicas == 2);
+        await Task.Delay(500); // let the events of the last writes arrive and their reconciles finish
+        var before = await Versions();
+        var baseline = reconciles.Total(("result", "success"));
+
+        // A metadata change: a reconcile, but nothing to do.
+        var touched = await env.Client.CustomObjects.PatchNamespacedCustomObjectAsync<V1Alpha1ModelDeployment>(
+            new V1Patch("""{"metadata":{"labels":{"touched":"yes"}}}""", V1Patch.PatchType.MergePatch), V1Alpha1ModelDeployment.Group,
+            V1Alpha1ModelDeployment.Version, LocalOperatorCluster.Ns, V1Alpha1ModelDeployment.Plural, "tiny");
+        await env.UntilAsync(() => Task.FromResult(reconciles.Total(("result", "success")) > baseline));
+
+        Assert.Equal(before, await Versions());
+        Assert.Equal(touched.Metadata.ResourceVersion, (await env.GetAsync("tiny")).Metadata.ResourceVersion);
     }
 
     private static (string, string) Condition(V1Alpha1ModelDeployment md, string type)

@@ -5,7 +5,7 @@ using LlmOperator.Operator.Entities;
 using LlmOperator.Operator.Runtime;
 using LlmOperator.Operator.Telemetry;
 using LlmOperator.Operator.Tests.Fakes;
-using LlmOperator.Operator.Tests.Reconciliation;
+using LlmOperator.Operator.Tests.Telemetry;
 using LlmOperator.Operator.Tests.Reconciliation.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 

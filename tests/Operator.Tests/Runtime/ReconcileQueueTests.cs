@@ -72,5 +72,18 @@ public sealed class ReconcileQueueTests
         Assert.Equal("ns/a", await queue.DequeueAsync(Cancel()));
     }
 
+    [Fact]
+    public void Due_Should_CountOnlyKeysDueNow_When_VisitsAreScheduled()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var queue = new ReconcileQueue(clock);
+        queue.Enqueue("ns/a", TimeSpan.FromMinutes(10));
+        queue.Enqueue("ns/b");
+
+        Assert.Equal((2, 1), (queue.Depth, queue.Due));
+        clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal((2, 2), (queue.Depth, queue.Due));
+    }
+
     private static CancellationToken Cancel() => new CancellationTokenSource(Patience).Token;
 }

@@ -128,4 +128,39 @@ public sealed class WebhookServerTests : IAsyncLifetime
         Assert.Equal("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"705ab4f5-6393-11e8-b7cc-42010a800002","allowed":true}}""",
             body.ToJsonString());
     }
+
+    [Fact]
+    public async Task StartAsync_Should_ServeTheMountedCertificate_When_TheFolderHasOne()
+    {
+        var directory = Directory.CreateTempSubdirectory("webhook-mounted-").FullName;
+        var mounted = SelfSignedCertificates.Create(["127.0.0.1"], TimeSpan.FromDays(30));
+        File.WriteAllText(Path.Combine(directory, "tls.crt"), mounted.CertificatePem);
+        File.WriteAllText(Path.Combine(directory, "tls.key"), mounted.PrivateKeyPem);
+        // No address: every interface, as in a pod.
+        await using var server = new WebhookServer(new WebhookServerOptions { Port = 0, CertificateDirectory = directory },
+            kubernetes: null, lookups: _lookups);
+        await server.StartAsync(CancellationToken.None);
+        using var http = TrustingClient(mounted.CaPem);
+
+        var response = await http.PostAsync($"https://127.0.0.1:{server.Port}{WebhookNames.ValidateModelDeploymentPath}", new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode); // the TLS handshake trusted the mounted certificate's CA
+        Assert.Null(server.Certificate!.CaPem); // no ca.crt mounted: the caBundle is left to whoever issued the certificate
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task StartAsync_Should_RefuseNamingTheFolder_When_NoCertificateIsMountedAndGeneratingIsOff()
+    {
+        var directory = Directory.CreateTempSubdirectory("webhook-empty-").FullName;
+        await using var server = new WebhookServer(new WebhookServerOptions
+        {
+            Port = 0, Address = IPAddress.Loopback, CertificateDirectory = directory, GenerateCertificate = false,
+        }, kubernetes: null, lookups: _lookups);
+
+        var error = await Assert.ThrowsAsync<CertificateException>(() => server.StartAsync(CancellationToken.None));
+
+        Assert.StartsWith($"{directory}: no tls.crt and tls.key; mount the webhook's TLS Secret there", error.Message);
+        Directory.Delete(directory);
+    }
 }

@@ -10,56 +10,86 @@ using LlmOperator.Operator.Webhooks;
 namespace LlmOperator.Operator.Tests.Webhooks;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ClusterCollection
+public sealed class WebhookClusterCollection
 {
-    public const string Name = "Local cluster";
+    public const string Name = "Webhooks on the local cluster";
+}
+
+/// <summary>
+/// One local control plane with the CRD, the operator's webhook server and its configurations, shared by the tests
+/// of the class (each uses its own object names).
+/// </summary>
+public sealed class WebhookClusterFixture : IAsyncLifetime
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("webhook-e2e-").FullName;
+
+    public LocalClusterHost Cluster { get; private set; } = null!;
+    public WebhookServer Server { get; private set; } = null!;
+    public KubectlRunner Kubectl { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Cluster = await LocalClusterHost.StartAsync(StandardCluster.Options(nodes: 1, gpusPerNode: 0));
+        Kubectl = new KubectlRunner(Cluster.KubeconfigPath);
+        var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Cluster.KubeconfigPath));
+        // Started before its configurations exist, as when the chart and the operator come up together: the
+        // maintenance pass sets the caBundle once they do.
+        Server = new WebhookServer(new WebhookServerOptions
+        {
+            Port = 0, Address = IPAddress.Loopback, MaintenanceInterval = TimeSpan.FromMilliseconds(200),
+        }, client);
+        await Server.StartAsync(CancellationToken.None);
+
+        await Kubectl.SucceedAsync("apply", "-f", RepositoryPaths.Of("crds", "modeldeployments.inference.llmoperator.dev.yaml"));
+        await Kubectl.SucceedAsync("wait", "--for=condition=Established", "crd/modeldeployments.inference.llmoperator.dev", "--timeout=20s");
+        var yaml = new StringWriter();
+        Assert.Equal(0, WebhookConfigCommand.Run(WebhookNames.Service, WebhookNames.Namespace, 443, $"https://127.0.0.1:{Server.Port}", null, yaml, TextWriter.Null));
+        await Kubectl.SucceedAsync("apply", "-f", Write("webhooks.yaml", yaml.ToString()));
+        await WaitForCaBundleAsync(client);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Kubectl.Dispose();
+        await Cluster.DisposeAsync();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    public string Write(string name, string text)
+    {
+        string path = Path.Combine(_work, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static async Task WaitForCaBundleAsync(IKubernetes client)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var validating = await client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync(WebhookNames.Configuration, cancellationToken: patience.Token);
+            var mutating = await client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(WebhookNames.Configuration, cancellationToken: patience.Token);
+            var configs = validating.Webhooks.Select(w => w.ClientConfig).Concat(mutating.Webhooks.Select(w => w.ClientConfig)).ToList();
+            if (configs.Count == 3 && configs.All(c => c.CaBundle is { Length: > 0 })) return;
+            await Task.Delay(100, patience.Token);
+        }
+    }
 }
 
 /// <summary>
 /// The product path on the local control plane: the API server calls the operator's webhooks over HTTPS, trusting the
 /// caBundle the operator patched in, and the real kubectl shows the outcome.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class WebhooksIntegrationTest(ITestOutputHelper output) : IAsyncLifetime
+[Collection(WebhookClusterCollection.Name)]
+public sealed class WebhooksIntegrationTest(WebhookClusterFixture cluster, ITestOutputHelper output) : IClassFixture<WebhookClusterFixture>
 {
-    private LocalClusterHost _cluster = null!;
-    private WebhookServer _server = null!;
-    private KubectlRunner _kubectl = null!;
-    private readonly string _work = Directory.CreateTempSubdirectory("webhook-e2e-").FullName;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await LocalClusterHost.StartAsync(StandardCluster.Options(nodes: 1, gpusPerNode: 0));
-        _kubectl = new KubectlRunner(_cluster.KubeconfigPath);
-        var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_cluster.KubeconfigPath));
-        // Started before its configurations exist, as when the chart and the operator come up together: the
-        // maintenance pass sets the caBundle once they do.
-        _server = new WebhookServer(new WebhookServerOptions
-        {
-            Port = 0, Address = IPAddress.Loopback, MaintenanceInterval = TimeSpan.FromMilliseconds(200),
-        }, client);
-        await _server.StartAsync(CancellationToken.None);
-
-        await _kubectl.SucceedAsync("apply", "-f", RepositoryPaths.Of("crds", "modeldeployments.inference.llmoperator.dev.yaml"));
-        await _kubectl.SucceedAsync("wait", "--for=condition=Established", "crd/modeldeployments.inference.llmoperator.dev", "--timeout=20s");
-        var yaml = new StringWriter();
-        Assert.Equal(0, WebhookConfigCommand.Run(WebhookNames.Service, WebhookNames.Namespace, 443, $"https://127.0.0.1:{_server.Port}", null, yaml, TextWriter.Null));
-        await _kubectl.SucceedAsync("apply", "-f", Write("webhooks.yaml", yaml.ToString()));
-        await WaitForCaBundleAsync(client);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _kubectl.Dispose();
-        await _cluster.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
+    private KubectlRunner Kubectl => cluster.Kubectl;
 
     [KubectlFact]
     public async Task KubectlApply_Should_FailImmediatelyWithTheRulesMessage_When_TheResourceIsInvalid()
     {
-        var (code, _, stderr) = await _kubectl.RunAsync("apply", "-f", RepositoryPaths.Of("examples", "invalid", "tp-does-not-divide-heads.yaml"));
+        var (code, _, stderr) = await Kubectl.RunAsync("apply", "-f", RepositoryPaths.Of("examples", "invalid", "tp-does-not-divide-heads.yaml"));
         output.WriteLine(stderr);
 
         Assert.Equal(1, code);
@@ -67,20 +97,20 @@ public sealed class WebhooksIntegrationTest(ITestOutputHelper output) : IAsyncLi
                         "ModelDeployment default/scout-tp3 is invalid (4 errors):", stderr);
         Assert.Contains("  * spec.engine.tensorParallelSize [tp-attention-heads]: tensorParallelSize 3 does not divide the 40 attention heads " +
                         "of meta-llama/Llama-4-Scout-17B-16E-Instruct. Fix: TP values that work for meta-llama/Llama-4-Scout-17B-16E-Instruct: 1, 2, 4, 8.", stderr);
-        var (getCode, _, _) = await _kubectl.RunAsync("get", "md", "scout-tp3");
+        var (getCode, _, _) = await Kubectl.RunAsync("get", "md", "scout-tp3");
         Assert.NotEqual(0, getCode);
     }
 
     [KubectlFact]
     public async Task KubectlApply_Should_StoreDefaultsAndPrintWarnings_When_TheResourceIsValid()
     {
-        var (code, stdout, stderr) = await _kubectl.RunAsync("apply", "-f", RepositoryPaths.Of("examples", "llama4-scout-tp4-4096.yaml"));
+        var (code, stdout, stderr) = await Kubectl.RunAsync("apply", "-f", RepositoryPaths.Of("examples", "llama4-scout-tp4-4096.yaml"));
         output.WriteLine(stderr + stdout);
 
         Assert.True(code == 0, stderr);
         Assert.Contains("modeldeployment.inference.llmoperator.dev/llama4-scout created", stdout);
         Assert.Contains("Warning: spec.engine.maxModelLen [max-model-len-below-chunk]: maxModelLen 4,096 is below attention_chunk_size 8,192", stderr);
-        var stored = JsonNode.Parse(await _kubectl.SucceedAsync("get", "md", "llama4-scout", "-o", "json"))!;
+        var stored = JsonNode.Parse(await Kubectl.SucceedAsync("get", "md", "llama4-scout", "-o", "json"))!;
         Assert.Equal(8192, (int)stored["spec"]!["engine"]!["maxNumBatchedTokens"]!);
         Assert.Equal(4096, (int)stored["spec"]!["engine"]!["maxModelLen"]!);
     }
@@ -91,10 +121,10 @@ public sealed class WebhooksIntegrationTest(ITestOutputHelper output) : IAsyncLi
         string example = File.ReadAllText(RepositoryPaths.Of("examples", "invalid", "block-size-does-not-divide-chunk.yaml"));
         string Labelled(string text) => text.Replace("metadata: {name: odd-chunk-config, namespace: default}",
             $"metadata: {{name: odd-chunk-config, namespace: default, labels: {{{WebhookNames.ModelConfigLabel}: \"true\"}}}}");
-        await _kubectl.SucceedAsync("apply", "-f", Write("valid.yaml", Labelled(example.Replace("\"attention_chunk_size\": 1000", "\"attention_chunk_size\": 1024"))));
+        await Kubectl.SucceedAsync("apply", "-f", Write("valid.yaml", Labelled(example.Replace("\"attention_chunk_size\": 1000", "\"attention_chunk_size\": 1024"))));
 
-        var broken = await _kubectl.RunAsync("apply", "-f", Write("broken.yaml", Labelled(example.Replace("{\"model_type\"", "{{\"model_type\""))));
-        var invalidating = await _kubectl.RunAsync("apply", "-f", Write("chunk-1000.yaml", Labelled(example)));
+        var broken = await Kubectl.RunAsync("apply", "-f", Write("broken.yaml", Labelled(example.Replace("{\"model_type\"", "{{\"model_type\""))));
+        var invalidating = await Kubectl.RunAsync("apply", "-f", Write("chunk-1000.yaml", Labelled(example)));
         output.WriteLine(broken.Stderr + invalidating.Stderr + invalidating.Stdout);
 
         Assert.Equal(1, broken.Code);
@@ -104,24 +134,5 @@ public sealed class WebhooksIntegrationTest(ITestOutputHelper output) : IAsyncLi
         Assert.Contains("Warning: ModelDeployment odd-chunk becomes invalid: spec.engine.blockSize [attention-chunk-block-multiple]", invalidating.Stderr);
     }
 
-    private string Write(string name, string text)
-    {
-        string path = Path.Combine(_work, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private async Task WaitForCaBundleAsync(IKubernetes client)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var validating = await client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync(WebhookNames.Configuration, cancellationToken: patience.Token);
-            var mutating = await client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(WebhookNames.Configuration, cancellationToken: patience.Token);
-            if (validating.Webhooks.Concat<object>(mutating.Webhooks).Count() == 3 &&
-                validating.Webhooks.All(w => w.ClientConfig.CaBundle is { Length: > 0 }) && mutating.Webhooks.All(w => w.ClientConfig.CaBundle is { Length: > 0 }))
-                return;
-            await Task.Delay(100, patience.Token);
-        }
-    }
+    private string Write(string name, string text) => cluster.Write(name, text);
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace LlmOperator.Operator.Tests.Webhooks.Support;
 
 /// <summary>The real kubectl against one kubeconfig, with its own discovery cache folder (so runs never share one).</summary>
-internal sealed class KubectlRunner(string kubeconfig) : IDisposable
+public sealed class KubectlRunner(string kubeconfig) : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private readonly string _cacheDir = Directory.CreateTempSubdirectory("kubectl-cache-").FullName;

@@ -2,7 +2,7 @@ using System.Text;
 using LlmOperator.Operator.Webhooks.Admission;
 using LlmOperator.Rules.Validation;
 
-namespace LlmOperator.Operator.Tests.Webhooks;
+namespace LlmOperator.Operator.Tests.Webhooks.Admission;
 
 public sealed class AdmissionMessagesTests
 {

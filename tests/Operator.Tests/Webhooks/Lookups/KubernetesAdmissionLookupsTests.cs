@@ -3,7 +3,7 @@ using LlmOperator.Operator.Kubernetes;
 using LlmOperator.Operator.Tests.Webhooks.Support;
 using LlmOperator.Operator.Webhooks.Lookups;
 
-namespace LlmOperator.Operator.Tests.Webhooks;
+namespace LlmOperator.Operator.Tests.Webhooks.Lookups;
 
 public sealed class KubernetesAdmissionLookupsTests : IAsyncLifetime
 {
