@@ -14,8 +14,8 @@ public sealed record BenchSettings(int Threads, int PromptTokens, int DecodeToke
 /// <c>bench --model DIR [--threads N] [--prompt-tokens P] [--decode-tokens G] [--sequences "1,8,32"] [--repeats R]
 /// [--gguf FILE]</c>: the engine's prefill and decode tokens/s for each sequence count, beside llama.cpp's on the same
 /// weights (converted to a float32 GGUF) and thread count, and the memory-bandwidth floor, all measured in this run.
-/// llama.cpp runs in a child process. Engine and llama.cpp passes alternate and the best pass of each is kept, so
-/// neighbours on a shared machine slow both sides alike rather than one.
+/// llama.cpp runs in a child process. Engine and llama.cpp runs alternate per sequence count and the best run of each is kept,
+/// so neighbours on a shared machine slow both sides alike rather than one.
 /// </summary>
 public static class BenchCommand
 {
@@ -71,26 +71,29 @@ public static class BenchCommand
     private static (List<DecodeTiming> Engine, List<DecodeTiming> LlamaCpp, double MatmulSeconds) Measure(
         string modelDirectory, GgufModelSpec spec, string gguf, int[] prompt, BenchSettings settings)
     {
-        List<DecodeTiming>? engine = null, llama = null;
+        var engine = new DecodeTiming?[settings.Sequences.Length];
+        var llama = new DecodeTiming?[settings.Sequences.Length];
         using var bench = EngineBench.Load(modelDirectory, settings.Threads, settings.Sequences.Max(), prompt.Length + settings.DecodeTokens + 1);
+        // Engine and llama.cpp alternate per sequence count, so a busy spell of the machine hits both sides.
         for (int pass = 1; pass <= settings.Repeats; pass++)
-        {
-            Console.Error.WriteLine($"bench: pass {pass}/{settings.Repeats}: engine");
-            var e = settings.Sequences.Select(n => bench.Measure(prompt, n, settings.DecodeTokens)).ToList();
-            Console.Error.WriteLine($"bench: pass {pass}/{settings.Repeats}: llama.cpp");
-            var l = LlamaCpp(gguf, prompt, settings);
-            engine = engine is null ? e : [.. engine.Zip(e, (a, b) => a.Best(b))];
-            llama = llama is null ? l : [.. llama.Zip(l, (a, b) => a.Best(b))];
-        }
+            for (int i = 0; i < settings.Sequences.Length; i++)
+            {
+                int sequences = settings.Sequences[i];
+                Console.Error.WriteLine($"bench: pass {pass}/{settings.Repeats}, {sequences} sequences: engine, llama.cpp");
+                var e = bench.Measure(prompt, sequences, settings.DecodeTokens);
+                var l = LlamaCpp(gguf, prompt, sequences, settings).Single();
+                engine[i] = engine[i]?.Best(e) ?? e;
+                llama[i] = llama[i]?.Best(l) ?? l;
+            }
         Console.Error.WriteLine("bench: timing the weight matmuls of one token alone");
-        return (engine!, llama!, bench.MatmulOnlySeconds(spec));
+        return ([.. engine.Select(t => t!)], [.. llama.Select(t => t!)], bench.MatmulOnlySeconds(spec));
     }
 
-    private static List<DecodeTiming> LlamaCpp(string gguf, int[] prompt, BenchSettings settings)
+    private static List<DecodeTiming> LlamaCpp(string gguf, int[] prompt, int sequences, BenchSettings settings)
     {
         string json = EngineChildProcess.Run(
             [LlamaCppBenchCommand.Name, "--gguf", gguf, "--token-ids", TokenIds.Format(prompt),
-             "--sequences", string.Join(',', settings.Sequences), "--decode-tokens", settings.DecodeTokens.ToString(),
+             "--sequences", sequences.ToString(), "--decode-tokens", settings.DecodeTokens.ToString(),
              "--threads", settings.Threads.ToString()],
             LlamaCppProcess.DefaultTimeout, LlamaCppProcess.Environment);
         return JsonSerializer.Deserialize<List<DecodeTiming>>(json)
