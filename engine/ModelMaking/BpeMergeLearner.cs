@@ -9,7 +9,7 @@ namespace LlmOperator.Engine.ModelMaking;
 /// Microsoft.ML.Tokenizers encodes and decodes but has no trainer, so this is the one place the engine runs BPE
 /// itself, and only to make test models: the text is split with the tokenizer's own regex, each piece becomes
 /// byte-level symbols, and the most frequent adjacent pair (ties broken by ordinal order) is merged until
-/// <c>maxMerges</c> is reached or no pair occurs twice. Each merge yields a new token, so merge order equals id order,
+/// <c>maxMerges</c> is reached or every piece is one token. Each merge yields a new token, so merge order equals id order,
 /// as in the tiktoken-derived Llama 3 / Llama 4 vocabularies.
 /// </summary>
 public static class BpeMergeLearner
@@ -57,7 +57,7 @@ public static class BpeMergeLearner
                 counts[pair] = counts.GetValueOrDefault(pair) + word.Count;
             }
         (string, string)? best = null;
-        int bestCount = 1; // a pair seen once teaches nothing
+        int bestCount = 0; // a pair seen once still merges: the text is small, and whole rare words become tokens
         foreach (var (pair, count) in counts)
         {
             if (count > bestCount || (count == bestCount && best is { } b && Compare(pair, b) < 0))

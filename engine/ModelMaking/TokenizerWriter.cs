@@ -8,8 +8,8 @@ namespace LlmOperator.Engine.ModelMaking;
 /// <summary>
 /// Writes <c>tokenizer.json</c> and <c>tokenizer_config.json</c> in the layout of Llama 3 / Llama 4 on Hugging Face: a
 /// byte-level BPE model (<c>ignore_merges: true</c>, tiktoken style) with exactly <c>vocab_size</c> ids — 256 byte
-/// tokens, merges learned from <see cref="TrainingText"/>, then the special tokens (named ones first, reserved ones
-/// filling the top ids) as <c>added_tokens</c> — a Split(regex) + ByteLevel pre-tokenizer, a post-processor that
+/// tokens, merges learned from <see cref="TrainingText"/>, placeholders when the text teaches too few, then up to 256
+/// special tokens (named ones first, reserved ones after, as Llama 3 has) at the top ids as <c>added_tokens</c> — a Split(regex) + ByteLevel pre-tokenizer, a post-processor that
 /// prepends <c>&lt;|begin_of_text|&gt;</c>, and a ByteLevel decoder.
 /// </summary>
 public static class TokenizerWriter
@@ -18,6 +18,9 @@ public static class TokenizerWriter
     public const string TokenizerConfigFile = "tokenizer_config.json";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Llama 3 keeps 256 special tokens (named plus reserved) at the top of its vocabulary; so do these.</summary>
+    private const int SpecialTokenCount = 256;
 
     public static SpecialTokenIds Write(string directory, ModelSpec spec)
     {
@@ -29,7 +32,10 @@ public static class TokenizerWriter
         var merges = BpeMergeLearner.Learn(TrainingText.English, flavor.SplitPattern, mergeBudget);
         var vocab = new List<string>(ByteLevelAlphabet.Bytes.Select(b => ByteLevelAlphabet.Encode([b])));
         vocab.AddRange(merges.Select(m => m.Left + m.Right));
-        var specials = Specials(flavor, spec.VocabSize - vocab.Count);
+        int room = spec.VocabSize - vocab.Count;
+        int specialCount = Math.Min(room, Math.Max(SpecialTokenCount, flavor.NamedSpecials.Count));
+        vocab.AddRange(Placeholders(room - specialCount));
+        var specials = Specials(flavor, specialCount);
         int firstSpecial = vocab.Count;
 
         File.WriteAllText(Path.Combine(directory, TokenizerFile),
@@ -39,6 +45,26 @@ public static class TokenizerWriter
 
         int Id(string token) => firstSpecial + specials.IndexOf(token);
         return new SpecialTokenIds(Id(flavor.Bos), [.. flavor.Eos.Select(Id)], Id(flavor.Pad));
+    }
+
+    /// <summary>
+    /// Filler for vocabularies larger than the training text can teach (the 32000 of the bench presets): ordinary
+    /// tokens made only of bytes that never occur in UTF-8 (0xC0, 0xC1, 0xF5–0xFF), so no text encodes to them and
+    /// the vocabulary needs no huge special-token list (Microsoft.ML.Tokenizers compiles special tokens into one
+    /// regex). Decoding one gives U+FFFD characters, as for any partial UTF-8 token.
+    /// </summary>
+    private static IEnumerable<string> Placeholders(int count)
+    {
+        byte[] digits = [0xC0, 0xC1, .. Enumerable.Range(0xF5, 11).Select(b => (byte)b)];
+        if (count > Math.Pow(digits.Length, 5))
+            throw new ArgumentException($"vocab_size leaves {count} placeholder tokens; at most {Math.Pow(digits.Length, 5)} fit.");
+        for (int k = 0; k < count; k++)
+        {
+            var bytes = new byte[5];
+            for (int i = 4, n = k; i >= 0; i--, n /= digits.Length)
+                bytes[i] = digits[n % digits.Length];
+            yield return ByteLevelAlphabet.Encode(bytes);
+        }
     }
 
     private static List<string> Specials(TokenizerFlavor flavor, int count)

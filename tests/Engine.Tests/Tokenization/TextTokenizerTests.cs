@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmOperator.Engine.ModelMaking;
 using LlmOperator.Engine.Tests.Weights;
 using LlmOperator.Engine.Tokenization;
 using LlmOperator.Engine.Weights;
@@ -110,6 +111,24 @@ public sealed class TextTokenizerTests(MadeTokenizerFixture made) : IClassFixtur
     }
 
     private const string TrainingSample = "The fishermen stand on the bank with their long rods. It's a small town, but they'd said so.";
+
+    [Fact]
+    public void Write_Should_FillVocabularyWithUnreachablePlaceholders_When_TextTeachesFewerTokens()
+    {
+        using var dir = new TempDirectory();
+        var ids = TokenizerWriter.Write(dir.Path, ModelPresets.TinyLlama4 with { VocabSize = 3000 });
+
+        var tokenizer = TextTokenizer.Load(dir.Path);
+
+        Assert.Equal(3000, tokenizer.VocabSize);
+        Assert.Equal(256, tokenizer.SpecialTokens.Count);
+        Assert.Equal(3000 - 256, ids.Bos);
+        Assert.Equal(Enumerable.Range(3000 - 256, 256), tokenizer.SpecialTokens.Values.Order());
+        int firstPlaceholder = ids.Bos - 10;
+        Assert.All(tokenizer.Decode([firstPlaceholder, firstPlaceholder - 100]), c => Assert.Equal('\uFFFD', c));
+        int[] encoded = tokenizer.Encode(TrainingSample + " Ünïcödé 🚀 ÿþ 0xFF", addBos: false);
+        Assert.All(encoded, id => Assert.True(id < firstPlaceholder - 1000, $"id {id} is a placeholder"));
+    }
 
     [Fact]
     public void Load_Should_NameFile_When_TokenizerJsonIsMissing()
