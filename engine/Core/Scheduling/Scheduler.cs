@@ -12,6 +12,9 @@ namespace LlmOperator.Engine.Core.Scheduling;
 /// </summary>
 public sealed class Scheduler(SchedulerConfig config, KvCacheManager cache)
 {
+    // Kept sorted by arrival, so "the newest" is always the last one and is never a request this step has already
+    // scheduled (those sit before the one being allocated): a preempted request re-admitted later goes back to its
+    // arrival place, not to the end.
     private readonly List<Request> _running = [];
     private readonly LinkedList<Request> _waiting = new();
 
@@ -22,6 +25,8 @@ public sealed class Scheduler(SchedulerConfig config, KvCacheManager cache)
     public bool HasUnfinishedRequests => _running.Count > 0 || _waiting.Count > 0;
 
     public KvCacheManager Cache => cache;
+
+    public SchedulerConfig Config => config;
 
     public void Add(Request request)
     {
@@ -43,21 +48,22 @@ public sealed class Scheduler(SchedulerConfig config, KvCacheManager cache)
             scheduled.Add(Scheduled(request, take));
             budget -= take;
         }
+        // As in vLLM: a step that had to preempt admits nobody new, or the newcomer would take the freed blocks.
         if (preempted.Count == 0) AdmitWaiting(scheduled, ref budget);
         return new SchedulerOutput(scheduled, preempted);
     }
 
     /// <summary>
-    /// Records a step's results: every scheduled request has its new tokens computed; those that completed their
-    /// known tokens get the sampled token (from <paramref name="sampled"/>, by request id).
+    /// Records a step's results: every scheduled request has its new tokens computed; those whose step reached their
+    /// last known token get the sampled token (from <paramref name="sampled"/>, by request id).
     /// </summary>
     public void Update(SchedulerOutput output, IReadOnlyDictionary<string, int> sampled)
     {
-        foreach (var (request, numNewTokens, completes) in output.Scheduled)
+        foreach (var (request, numNewTokens, samplesToken) in output.Scheduled)
         {
-            if (request.Status != RequestStatus.Running) continue;
+            if (request.Status != RequestStatus.Running) continue; // finished (aborted) while the step ran
             request.NumComputedTokens += numNewTokens;
-            if (completes && sampled.TryGetValue(request.Id, out var token)) request.AppendOutput(token);
+            if (samplesToken && sampled.TryGetValue(request.Id, out var token)) request.AppendOutput(token);
         }
     }
 
@@ -72,11 +78,15 @@ public sealed class Scheduler(SchedulerConfig config, KvCacheManager cache)
         request.FinishReason = reason;
     }
 
+    /// <summary>
+    /// Allocates for <paramref name="request"/>, preempting the newest running request until it fits. False when the
+    /// request itself had to go (it was the newest): older requests keep their blocks, so the oldest always progresses.
+    /// </summary>
     private bool AllocateOrPreempt(Request request, int take, List<Request> preempted)
     {
         while (!cache.TryAllocate(request, take))
         {
-            var victim = _running.MaxBy(r => r.Arrival)!;
+            var victim = _running[^1];
             Preempt(victim);
             preempted.Add(victim);
             if (victim == request) return false;
@@ -93,10 +103,17 @@ public sealed class Scheduler(SchedulerConfig config, KvCacheManager cache)
             if (!cache.TryAllocate(request, take)) break;
             _waiting.RemoveFirst();
             request.Status = RequestStatus.Running;
-            _running.Add(request);
+            InsertByArrival(request);
             scheduled.Add(Scheduled(request, take));
             budget -= take;
         }
+    }
+
+    private void InsertByArrival(Request request)
+    {
+        int index = _running.Count;
+        while (index > 0 && _running[index - 1].Arrival > request.Arrival) index--;
+        _running.Insert(index, request);
     }
 
     private void Preempt(Request request)

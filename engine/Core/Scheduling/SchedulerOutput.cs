@@ -3,8 +3,11 @@ using LlmOperator.Engine.Core.Requests;
 namespace LlmOperator.Engine.Core.Scheduling;
 
 /// <summary>One request's share of a step: compute its next <paramref name="NumNewTokens"/> tokens.</summary>
-/// <param name="CompletesPrompt">True when this step computes the request's last known token, so its output samples a token.</param>
-public sealed record ScheduledRequest(Request Request, int NumNewTokens, bool CompletesPrompt);
+/// <param name="SamplesToken">
+/// True when this step computes the request's last known token, so its logits sample the next one; false for a
+/// prefill chunk that stops short of the prompt's end.
+/// </param>
+public sealed record ScheduledRequest(Request Request, int NumNewTokens, bool SamplesToken);
 
 /// <summary>What a step runs, and which requests lost their blocks this step (to be recomputed later).</summary>
 public sealed record SchedulerOutput(IReadOnlyList<ScheduledRequest> Scheduled, IReadOnlyList<Request> Preempted)
