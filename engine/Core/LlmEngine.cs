@@ -54,6 +54,9 @@ public sealed class LlmEngine : IDisposable
 
     public int NumWaiting => _scheduler.NumWaiting;
 
+    /// <summary>Requests preempted so far (a request preempted twice counts twice), as vllm:num_preemptions_total.</summary>
+    public long TotalPreemptions { get; private set; }
+
     /// <summary>Queues a request; its outputs go to <paramref name="outputs"/>.</summary>
     internal void Add(GenerationInput input, System.Threading.Channels.ChannelWriter<Output.RequestOutput>? outputs)
     {
@@ -80,6 +83,7 @@ public sealed class LlmEngine : IDisposable
         long start = Stopwatch.GetTimestamp();
         var output = _scheduler.Schedule();
         _metrics.Preemptions(output.Preempted.Count);
+        TotalPreemptions += output.Preempted.Count;
         if (output.IsEmpty)
         {
             Publish();
@@ -152,7 +156,7 @@ public sealed class LlmEngine : IDisposable
     {
         _scheduler.Finish(request.Request, reason);
         _requests.Remove(request.Request.Id);
-        _outputs.Finished(request, reason);
+        OutputProcessor.Finished(request);
     }
 
     private StepInput Input(ScheduledRequest s)

@@ -34,17 +34,18 @@ internal sealed class OutputProcessor(EngineTokenizer tokenizer, EngineLimits li
 
         var logprobs = p.Logprobs is null ? Array.Empty<ChosenTokenLogprob>() : [Logprob(token)];
         string delta = request.Text.TakeEmittable(final: reason is not null);
+        if (reason is { } finished)
+        {
+            // Recorded before the last output goes out, so a client that has its answer sees it counted.
+            metrics.Finished(Stopwatch.GetElapsedTime(request.ArrivalTimestamp), finished == FinishReason.Stop ? "stop" : "length");
+            EndTrace(request, finished.ToString().ToLowerInvariant(), error: null);
+        }
         request.Outputs?.TryWrite(new RequestOutput(delta, logprobs, r.PromptTokenIds.Count, r.OutputTokenIds.Count, reason));
         return reason;
     }
 
-    /// <summary>The request ended normally: record it and close its stream.</summary>
-    public void Finished(EngineRequest request, FinishReason reason)
-    {
-        metrics.Finished(Stopwatch.GetElapsedTime(request.ArrivalTimestamp), reason == FinishReason.Stop ? "stop" : "length");
-        EndTrace(request, reason.ToString().ToLowerInvariant(), error: null);
-        request.Outputs?.TryComplete();
-    }
+    /// <summary>The request ended normally (its last output, with the finish reason, is already out): close its stream.</summary>
+    public static void Finished(EngineRequest request) => request.Outputs?.TryComplete();
 
     /// <summary>The request was cancelled (<paramref name="error"/> null) or failed: close its stream with the error.</summary>
     public void Aborted(EngineRequest request, Exception? error)

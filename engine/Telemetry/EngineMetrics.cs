@@ -46,6 +46,8 @@ public sealed class EngineMetrics : IDisposable
         _virtualBatches = _meter.CreateHistogram<long>("llmoperator.engine.virtual_batches", null,
             "Attention segments of one step: chunked-local virtual batches (one per sequence and chunk touched).",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = CountBuckets });
+        // Counters exist from the first scrape on (at 0), as vLLM's do, so rate() works before any traffic.
+        foreach (var counter in new[] { _promptTokens, _generationTokens, _preemptions }) counter.Add(0, _model);
         _stepTokens = _meter.CreateHistogram<long>("llmoperator.engine.step_tokens", null, "Tokens computed in one step.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = CountBuckets });
     }
