@@ -58,22 +58,31 @@ public sealed class ChaosFailureTests(TinyChunkedModel made) : IClassFixture<Tin
             "--chaos-failure", "device-assert", "--chaos-after-requests", "4"]);
         await engine.WaitUntilReadyAsync();
         using var models = await engine.Http.GetAsync("/v1/models");                                    // request 1
-        using var hangUp = new CancellationTokenSource(TimeSpan.FromSeconds(50));
-        var streamed = engine.Http.StreamAsync("/v1/completions", new { prompt = "streamed", max_tokens = 500, ignore_eos = true }, hangUp.Token)
-            .GetAsyncEnumerator(hangUp.Token);
-        Assert.True(await streamed.MoveNextAsync());                                                     // request 2: streaming
-        var whole = engine.Http.PostAsync("/v1/completions", new { prompt = "whole", max_tokens = 500, ignore_eos = true }); // request 3
+        // A client that keeps reading its stream (request 2), and one waiting for a whole answer (request 3).
+        using var client = new HttpClient { BaseAddress = engine.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var firstChunk = new TaskCompletionSource();
+        var streamed = Task.Run(async () =>
+        {
+            var events = new List<string>();
+            await foreach (string e in client.StreamAsync("/v1/completions", new { prompt = "streamed", max_tokens = 500, ignore_eos = true, stream = true }))
+            {
+                events.Add(e);
+                firstChunk.TrySetResult();
+            }
+            return events;
+        });
+        await firstChunk.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var whole = client.PostAsync("/v1/completions", new { prompt = "whole", max_tokens = 500, ignore_eos = true });
         await Task.Delay(300);
 
         using var failing = await engine.Http.PostAsync("/v1/completions", new { prompt = "boom", max_tokens = 3 }); // request 4
-        var events = new List<string>();
-        while (await streamed.MoveNextAsync()) events.Add(streamed.Current);
+        var events = await streamed;
         using var inFlight = await whole;
         int exitCode = await engine.WaitForExitAsync();
 
         foreach (var response in new[] { failing, inFlight })
         {
-            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, engine.Output);
             var error = (await response.JsonAsync()).GetProperty("error");
             Assert.Equal(nameof(FailureClass.GpuAssertion), error.GetProperty("code").GetString());
             Assert.Contains("device-side assert triggered", error.GetProperty("message").GetString());

@@ -57,7 +57,7 @@ public sealed class GuardTests(GuardedServer server) : IClassFixture<GuardedServ
         {
             try
             {
-                await foreach (var _ in http.StreamAsync("/v1/completions", new { prompt = "long", max_tokens = 250, ignore_eos = true }, hangUp))
+                await foreach (var _ in http.StreamAsync("/v1/completions", new { prompt = "long", max_tokens = 250, ignore_eos = true, stream = true }, hangUp))
                     first.TrySetResult();
             }
             catch (OperationCanceledException) { }

@@ -15,8 +15,11 @@ public class InProcessServer : IAsyncLifetime
 {
     public const int MaxModelLen = 256;
 
-    /// <summary>The served name; also the <c>model_name</c> label, which keeps this server's metrics apart from others in the process.</summary>
-    public virtual string ModelName => "tiny";
+    /// <summary>
+    /// The served name, unique per server: it is also the <c>model_name</c> label, and OpenTelemetry's providers in one
+    /// process listen to every meter of the engine's name, so the label is what keeps this server's series apart.
+    /// </summary>
+    public virtual string ModelName { get; } = $"tiny-{Guid.NewGuid():N}"[..13];
 
     private readonly TinyChunkedModel _model = new();
     private readonly TempDirectory _temp = new();
@@ -88,7 +91,7 @@ public sealed class GuardedServer : InProcessServer
 {
     public const string ApiKey = "sekret";
 
-    public override string ModelName => "tiny-guarded";
+    public override string ModelName { get; } = $"guarded-{Guid.NewGuid():N}"[..16];
 
     protected override ServeOptions Configure(ServeOptions options) => options with
     {
