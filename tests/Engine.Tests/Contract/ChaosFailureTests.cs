@@ -54,44 +54,32 @@ public sealed class ChaosFailureTests(TinyChunkedModel made) : IClassFixture<Tin
     [Fact]
     public async Task Serve_Should_FailInFlightGenerationsWith500AndExit10_When_ADeviceAssertHitsAStep()
     {
-        using var engine = EngineProcess.Start(["--model", made.Directory, "--max-model-len", "512", "--cpu-kv-cache-space", "0.01",
+        using var engine = EngineProcess.Start(["--model", made.Directory, "--max-model-len", "8192", "--cpu-kv-cache-space", "0.01",
             "--chaos-failure", "device-assert", "--chaos-after-requests", "4"]);
         await engine.WaitUntilReadyAsync();
         using var models = await engine.Http.GetAsync("/v1/models");                                    // request 1
-        // A client that keeps reading its stream (request 2), and one waiting for a whole answer (request 3).
+        // Two clients waiting for long answers (requests 2 and 3), both running in the engine when the failure hits.
         using var client = new HttpClient { BaseAddress = engine.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        var firstChunk = new TaskCompletionSource();
-        var streamed = Task.Run(async () =>
-        {
-            var events = new List<string>();
-            await foreach (string e in client.StreamAsync("/v1/completions", new { prompt = "streamed", max_tokens = 500, ignore_eos = true, stream = true }))
-            {
-                events.Add(e);
-                firstChunk.TrySetResult();
-            }
-            return events;
-        });
-        await firstChunk.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var whole = client.PostAsync("/v1/completions", new { prompt = "whole", max_tokens = 500, ignore_eos = true });
-        await Task.Delay(300);
+        var first = client.PostAsync("/v1/completions", new { prompt = "first", max_tokens = 8000, ignore_eos = true });
+        var second = client.PostAsync("/v1/completions", new { prompt = "second", max_tokens = 8000, ignore_eos = true });
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(50))
+            if (ApiClient.Sample(await engine.Http.MetricsAsync(), "vllm:num_requests_running") >= 2) break;
 
         using var failing = await engine.Http.PostAsync("/v1/completions", new { prompt = "boom", max_tokens = 3 }); // request 4
-        var events = await streamed;
-        using var inFlight = await whole;
+        using var inFlight = await first;
+        using var alsoInFlight = await second;
         int exitCode = await engine.WaitForExitAsync();
 
-        foreach (var response in new[] { failing, inFlight })
+        foreach (var response in new[] { failing, inFlight, alsoInFlight })
         {
             Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, engine.Output);
             var error = (await response.JsonAsync()).GetProperty("error");
             Assert.Equal(nameof(FailureClass.GpuAssertion), error.GetProperty("code").GetString());
             Assert.Contains("device-side assert triggered", error.GetProperty("message").GetString());
         }
-        Assert.Equal("[DONE]", events[^1]);                                                            // the stream ends with an error event
-        Assert.Contains("\"code\":\"GpuAssertion\"", events[^2]);
         Assert.True(exitCode == (int)FailureClass.GpuAssertion, engine.Output);
         var message = StartupFailureTests.AssertOneJsonLine(engine.ReadTerminationLog());
         Assert.Equal(nameof(FailureClass.GpuAssertion), message.Reason);
-        Assert.Equal("512", message.Settings["maxModelLen"]);
+        Assert.Equal("8192", message.Settings["maxModelLen"]);
     }
 }

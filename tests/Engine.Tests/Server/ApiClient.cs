@@ -24,6 +24,9 @@ internal static partial class ApiClient
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellation));
         while (await reader.ReadLineAsync(cancellation) is { } line)
         {
+            // A fast server keeps the reader's buffer full, and a buffered line is returned without looking at the
+            // token: check it, or a client that hangs up would read on to the end.
+            cancellation.ThrowIfCancellationRequested();
             if (line.Length == 0) continue;
             Assert.StartsWith("data: ", line);
             yield return line["data: ".Length..];

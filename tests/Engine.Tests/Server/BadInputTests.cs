@@ -53,12 +53,13 @@ public sealed class BadInputTests(InProcessServer server) : IClassFixture<InProc
         var prompt = Enumerable.Repeat(7, InProcessServer.MaxModelLen + 4).ToArray();
 
         using var tooLong = await server.Http.PostAsync("/v1/completions", new { prompt });
-        using var tooMuch = await server.Http.PostAsync("/v1/completions", new { prompt = prompt[..200], max_tokens = 100 });
+        const int asked = InProcessServer.MaxModelLen - 100;
+        using var tooMuch = await server.Http.PostAsync("/v1/completions", new { prompt = prompt[..200], max_tokens = asked });
 
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
-        Assert.Equal($"This model's maximum context length is {InProcessServer.MaxModelLen} tokens. However, you requested 260 tokens in the messages, Please reduce the length of the messages.",
+        Assert.Equal($"This model's maximum context length is {InProcessServer.MaxModelLen} tokens. However, you requested {InProcessServer.MaxModelLen + 4} tokens in the messages, Please reduce the length of the messages.",
             (await ErrorOf(tooLong)).GetProperty("message").GetString());
-        Assert.Equal($"This model's maximum context length is {InProcessServer.MaxModelLen} tokens. However, you requested 300 tokens (200 in the messages, 100 in the completion). Please reduce the length of the messages or completion.",
+        Assert.Equal($"This model's maximum context length is {InProcessServer.MaxModelLen} tokens. However, you requested {InProcessServer.MaxModelLen + 100} tokens (200 in the messages, {asked} in the completion). Please reduce the length of the messages or completion.",
             (await ErrorOf(tooMuch)).GetProperty("message").GetString());
     }
 

@@ -26,20 +26,20 @@ public sealed class GuardTests(GuardedServer server) : IClassFixture<GuardedServ
     {
         using var http = Authorized();
         using var hangUp = new CancellationTokenSource();
-        var running = ReadFirstChunkAsync(http, hangUp.Token);
-        await running.First;                                              // occupies the one running slot
+        var running = http.PostAsync("/v1/completions", new { prompt = "long", max_tokens = 4000, ignore_eos = true }, hangUp.Token);
+        await WaitForGaugeAsync(http, "vllm:num_requests_running");         // occupies the one running slot
         var queued = http.PostAsync("/v1/completions", new { prompt = "queued", max_tokens = 2 });
-        await WaitForWaitingAsync(http);                                  // occupies the one queue slot
+        await WaitForGaugeAsync(http, "vllm:num_requests_waiting");         // occupies the one queue slot
 
         using var refused = await http.PostAsync("/v1/completions", new { prompt = "one too many", max_tokens = 2 });
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
         Assert.Equal("rate_limit_exceeded", (await refused.JsonAsync()).GetProperty("error").GetProperty("code").GetString());
-        hangUp.Cancel();                                                  // the long stream goes away: the queued one runs
+        hangUp.Cancel();                                                    // the long request's client goes away: the queued one runs
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         using var served = await queued;
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        await running.Done;
     }
 
     private HttpClient Authorized()
@@ -49,28 +49,12 @@ public sealed class GuardTests(GuardedServer server) : IClassFixture<GuardedServ
         return http;
     }
 
-    /// <summary>A long stream; First completes with its first chunk, Done when the hang-up ends it.</summary>
-    private static (Task First, Task Done) ReadFirstChunkAsync(HttpClient http, CancellationToken hangUp)
+    private async Task WaitForGaugeAsync(HttpClient http, string gauge)
     {
-        var first = new TaskCompletionSource();
-        var done = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var _ in http.StreamAsync("/v1/completions", new { prompt = "long", max_tokens = 250, ignore_eos = true, stream = true }, hangUp))
-                    first.TrySetResult();
-            }
-            catch (OperationCanceledException) { }
-            first.TrySetResult();
-        });
-        return (first.Task, done);
-    }
-
-    private async Task WaitForWaitingAsync(HttpClient http)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(20))
-            if (ApiClient.Sample(await http.MetricsAsync(), "vllm:num_requests_waiting", $"model_name=\"{server.ModelName}\"") >= 1) return;
-        throw new TimeoutException("the second request never queued");
+        string metrics = "";
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(20))
+            if (ApiClient.Sample(metrics = await http.MetricsAsync(), gauge, $"model_name=\"{server.ModelName}\"") >= 1) return;
+        throw new TimeoutException($"{gauge} never reached 1; metrics:\n{string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("vllm:", StringComparison.Ordinal)))}");
     }
 
     private static StringContent JsonContent(object body) =>

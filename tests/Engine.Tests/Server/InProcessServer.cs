@@ -13,7 +13,8 @@ namespace LlmOperator.Engine.Tests.Server;
 /// </summary>
 public class InProcessServer : IAsyncLifetime
 {
-    public const int MaxModelLen = 256;
+    // Long enough that a tiny model's request asked for thousands of tokens is still running when a test cancels it.
+    public const int MaxModelLen = 4096;
 
     /// <summary>
     /// The served name, unique per server: it is also the <c>model_name</c> label, and OpenTelemetry's providers in one
