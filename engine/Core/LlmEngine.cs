@@ -73,8 +73,8 @@ public sealed class LlmEngine : IDisposable
     {
         if (!_requests.Remove(requestId, out var request)) return;
         _scheduler.Finish(request.Request, FinishReason.Aborted);
+        Publish(); // the gauges show the freed blocks before the abort is counted, so a scrape never sees one without the other
         _outputs.Aborted(request, error: null);
-        Publish();
     }
 
     /// <summary>One step; false when there was nothing to run.</summary>

@@ -42,6 +42,33 @@ public sealed class GuardTests(GuardedServer server) : IClassFixture<GuardedServ
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 
+    [Fact]
+    public async Task Stream_Should_AbortTheRequestAndFreeItsBlocks_When_TheClientHangsUpMidStream()
+    {
+        using var http = Authorized();
+        string before = await http.MetricsAsync();
+        using var hangUp = new CancellationTokenSource();
+        int chunks = 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in http.StreamAsync("/v1/completions", new { prompt = "bye", max_tokens = 4000, ignore_eos = true, stream = true }, hangUp.Token))
+                if (++chunks == 3) hangUp.Cancel();
+        });
+
+        var label = $"model_name=\"{server.ModelName}\"";
+        string after = before;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            after = await http.MetricsAsync();
+            if (ApiClient.Sample(after, "vllm:request_success_total", label, "finished_reason=\"abort\"") > ApiClient.Sample(before, "vllm:request_success_total", label, "finished_reason=\"abort\"")
+                && ApiClient.Sample(after, "vllm:num_requests_running", label) == 0) break;
+        }
+        Assert.Equal(1, ApiClient.Sample(after, "vllm:request_success_total", label, "finished_reason=\"abort\"") - ApiClient.Sample(before, "vllm:request_success_total", label, "finished_reason=\"abort\""));
+        Assert.Equal(0, ApiClient.Sample(after, "vllm:kv_cache_usage_perc", label));
+        Assert.Equal(0, ApiClient.Sample(after, "vllm:num_requests_running", label));
+    }
+
     private HttpClient Authorized()
     {
         var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
