@@ -8,6 +8,18 @@ namespace LlmOperator.Engine.Tests.Server;
 /// <summary>Raw HTTP helpers for the API tests: JSON posts, SSE streams read event by event, Prometheus samples.</summary>
 internal static partial class ApiClient
 {
+    /// <summary>
+    /// A client that really hangs up: by default SocketsHttpHandler drains up to 1 MiB of an abandoned response to
+    /// reuse the connection — a whole long stream, so the server never learns the client left. A browser tab or a
+    /// killed process closes the connection; with no drain, disposing an unfinished response does the same.
+    /// </summary>
+    public static HttpClient HangingUpClient(Uri baseAddress, string? apiKey = null)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
+        if (apiKey is not null) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        return http;
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient http, string path, string json, CancellationToken cancellation = default) =>
         http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), cancellation);
 

@@ -29,7 +29,8 @@ public sealed class ConcurrencyTests(InProcessServer server) : IClassFixture<InP
             solo[job.Index] = await WholeAsync(job);
         string before = await ScrapeAsync();
 
-        var results = await Task.WhenAll(jobs.Select(StreamAsync));
+        using var streams = ApiClient.HangingUpClient(server.BaseAddress);
+        var results = await Task.WhenAll(jobs.Select(job => StreamAsync(streams, job)));
 
         foreach (var (job, result) in jobs.Zip(results).Where(p => !p.First.Cancel))
             Assert.True(solo[job.Index] == (result.Text, result.Tokens), $"request {job.Index}: solo {solo[job.Index]} vs concurrent {result}");
@@ -46,14 +47,14 @@ public sealed class ConcurrencyTests(InProcessServer server) : IClassFixture<InP
     }
 
     /// <summary>Streams one job; a cancelling job hangs up after its second chunk. Returns the text, tokens and chunks seen.</summary>
-    private async Task<(string Text, int Tokens, int Chunks)> StreamAsync(Job job)
+    private async Task<(string Text, int Tokens, int Chunks)> StreamAsync(HttpClient http, Job job)
     {
         using var hangUp = new CancellationTokenSource();
         var text = new StringBuilder();
         int tokens = 0, chunks = 0;
         try
         {
-            await foreach (string data in server.Http.StreamAsync("/v1/completions", Body(job, stream: true), hangUp.Token))
+            await foreach (string data in http.StreamAsync("/v1/completions", Body(job, stream: true), hangUp.Token))
             {
                 if (data == "[DONE]") break;
                 using var chunk = JsonDocument.Parse(data);
@@ -126,10 +127,11 @@ public sealed class ConcurrencyTests(InProcessServer server) : IClassFixture<InP
         Assert.InRange(generated, certain, certain + cancelled.Count * CancelledMaxTokens);
         Assert.Equal(Requests, Delta("vllm:time_to_first_token_seconds_count"));
         Assert.Equal(Requests, Delta("vllm:e2e_request_latency_seconds_count"));
-        // Every request ended exactly once. A cancelled one is normally an abort; on a starved machine the engine loop
-        // can finish its tokens before the client's hang-up reaches it, which is a length, not a leak.
+        // Every request ended exactly once. A hung-up stream is an abort once the server's next write fails; on a
+        // starved machine a few cancelled ones still ran to their length first (seen: 5 of 8 aborted under load 30 on
+        // 2 cores). GuardTests checks the single hang-up exactly.
         Assert.Equal(Requests, Delta("vllm:request_success_total"));
-        Assert.InRange(Delta("vllm:request_success_total", "finished_reason=\"abort\""), 0, cancelled.Count);
+        Assert.InRange(Delta("vllm:request_success_total", "finished_reason=\"abort\""), 1, cancelled.Count);
         Assert.All(cancelled, p => Assert.Equal(2, p.Second.Chunks));
         Assert.Equal(generated - Requests, Delta("vllm:inter_token_latency_seconds_count"));
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 
 namespace LlmOperator.Engine.Tests.Server;
 
@@ -69,12 +68,7 @@ public sealed class GuardTests(GuardedServer server) : IClassFixture<GuardedServ
         Assert.Equal(0, ApiClient.Sample(after, "vllm:num_requests_running", label));
     }
 
-    private HttpClient Authorized()
-    {
-        var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GuardedServer.ApiKey);
-        return http;
-    }
+    private HttpClient Authorized() => ApiClient.HangingUpClient(server.BaseAddress, GuardedServer.ApiKey);
 
     private async Task WaitForGaugeAsync(HttpClient http, string gauge)
     {
