@@ -69,20 +69,22 @@ public static class LoadGenCommand
                 Console.Error.WriteLine($"loadgen: converting {modelDirectory} to {gguf}");
                 CheckpointGgufConverter.Convert(modelDirectory, gguf);
             }
-            var rows = new List<(LevelResult Engine, LevelResult LlamaCpp)>();
+            var rows = new List<(LevelResult Engine, LevelResult? LlamaCpp)>();
             int maxModelLen = (workload.MaxSequence + 16 + 15) / 16 * 16;
             using (var server = await EngineServerLoad.StartAsync(modelDirectory, threads, levels.Max(), maxModelLen))
             {
                 foreach (int c in levels)
                 {
                     Console.Error.WriteLine($"loadgen: engine, concurrency {c}");
-                    rows.Add((await server.RunAsync(c, workload.Requests(c, config.VocabSize)), null!));
+                    rows.Add((await server.RunAsync(c, workload.Requests(c, config.VocabSize)), null));
+                    Console.Error.WriteLine($"loadgen: {LoadReport.Line("engine", rows[^1].Engine)}");
                 }
             }
             for (int i = 0; i < levels.Length; i++)
             {
                 Console.Error.WriteLine($"loadgen: llama.cpp, concurrency {levels[i]}");
                 rows[i] = (rows[i].Engine, LlamaCpp(gguf, threads, levels[i], workload.Requests(levels[i], config.VocabSize)));
+                if (rows[i].LlamaCpp is { } measured) Console.Error.WriteLine($"loadgen: {LoadReport.Line("llama.cpp", measured)}");
             }
             return LoadReport.Format(modelDirectory, workload, threads, rows);
         }
@@ -92,16 +94,24 @@ public static class LoadGenCommand
         }
     }
 
-    private static LevelResult LlamaCpp(string gguf, int threads, int concurrency, IReadOnlyList<LoadRequest> requests)
+    /// <summary>A level llama.cpp could not finish (timeout, crash) is reported as missing, not fatal to the run.</summary>
+    public static readonly TimeSpan LlamaCppTimeout = TimeSpan.FromMinutes(30);
+
+    private static LevelResult? LlamaCpp(string gguf, int threads, int concurrency, IReadOnlyList<LoadRequest> requests)
     {
         string file = Path.Combine(Path.GetTempPath(), $"loadgen-requests-{Guid.NewGuid():N}.json");
         try
         {
             File.WriteAllText(file, JsonSerializer.Serialize(requests));
             string json = EngineChildProcess.Run([ChildName, "--gguf", gguf, "--requests", file, "--threads", threads.ToString(),
-                "--concurrency", concurrency.ToString()], LlamaCppProcess.DefaultTimeout, LlamaCppProcess.Environment);
+                "--concurrency", concurrency.ToString()], LlamaCppTimeout, LlamaCppProcess.Environment);
             return JsonSerializer.Deserialize<LevelResult>(json.Trim().Split('\n')[^1])
                 ?? throw new ChildProcessException($"{ChildName} printed no result: {json}");
+        }
+        catch (ChildProcessException e)
+        {
+            Console.Error.WriteLine($"loadgen: llama.cpp at concurrency {concurrency} gave no result: {e.Message}");
+            return null;
         }
         finally
         {

@@ -87,7 +87,7 @@ public sealed class ConcurrencyTests(InProcessServer server) : IClassFixture<InP
     private async Task<string> SettledMetricsAsync()
     {
         string metrics = "";
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
+        for (var deadline = DateTime.UtcNow.AddSeconds(120); DateTime.UtcNow < deadline; await Task.Delay(100))
         {
             metrics = await ScrapeAsync();
             if (Gauge(metrics, "vllm:num_requests_running") == 0 && Gauge(metrics, "vllm:num_requests_waiting") == 0) break;

@@ -57,7 +57,7 @@ public sealed class GuardTests(GuardedServer server) : IClassFixture<GuardedServ
 
         var label = $"model_name=\"{server.ModelName}\"";
         string after = before;
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(50))
+        for (var deadline = DateTime.UtcNow.AddSeconds(120); DateTime.UtcNow < deadline; await Task.Delay(50))
         {
             after = await http.MetricsAsync();
             if (ApiClient.Sample(after, "vllm:request_success_total", label, "finished_reason=\"abort\"") > ApiClient.Sample(before, "vllm:request_success_total", label, "finished_reason=\"abort\"")
@@ -73,7 +73,7 @@ public sealed class GuardTests(GuardedServer server) : IClassFixture<GuardedServ
     private async Task WaitForGaugeAsync(HttpClient http, string gauge)
     {
         string metrics = "";
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(20))
+        for (var deadline = DateTime.UtcNow.AddSeconds(120); DateTime.UtcNow < deadline; await Task.Delay(50))
             if (ApiClient.Sample(metrics = await http.MetricsAsync(), gauge, $"model_name=\"{server.ModelName}\"") >= 1) return;
         throw new TimeoutException($"{gauge} never reached 1; metrics:\n{string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("vllm:", StringComparison.Ordinal)))}");
     }
