@@ -2,6 +2,7 @@ using System.CommandLine;
 using LlmOperator.Engine.Benchmark;
 using LlmOperator.Engine.Generation;
 using LlmOperator.Engine.Hosting;
+using LlmOperator.Engine.LoadGen;
 using LlmOperator.Engine.ModelMaking;
 using LlmOperator.Engine.Reference.Commands;
 
@@ -14,4 +15,6 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ConvertGgufCommand.Create());
 root.Subcommands.Add(LlamaCppLogitsCommand.Create());
 root.Subcommands.Add(LlamaCppBenchCommand.Create());
+root.Subcommands.Add(LoadGenCommand.Create());
+root.Subcommands.Add(LoadGenCommand.CreateChild());
 return await CommandLineRunner.InvokeAsync(root, args);

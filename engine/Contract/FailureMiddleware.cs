@@ -1,4 +1,4 @@
-using LlmOperator.Engine.Api;
+using LlmOperator.Engine.Server;
 using LlmOperator.Engine.Hosting;
 
 namespace LlmOperator.Engine.Contract;

@@ -1,7 +1,9 @@
 using System.Net;
-using LlmOperator.Engine.Api;
+using System.Diagnostics.Metrics;
 using LlmOperator.Engine.Chaos;
 using LlmOperator.Engine.Contract;
+using LlmOperator.Engine.Server;
+using LlmOperator.Engine.Telemetry;
 using LlmOperator.Rules.Architecture;
 
 namespace LlmOperator.Engine.Hosting;
@@ -58,33 +60,22 @@ public static class EngineHost
         services.AddSingleton<EngineState>();
         services.AddSingleton<FailureReporter>();
         services.AddSingleton<ChaosTrigger>();
+        services.AddSingleton<EngineHandle>();
+        services.AddSingleton<GenerationService>();
+        services.AddSingleton(sp => new EngineMetrics(sp.GetRequiredService<IMeterFactory>(), options.ServedModelNames[0]));
+        TelemetrySetup.Add(services, "llmoperator-engine");
         services.AddHostedService<StartupService>();
         if (options.Chaos.AfterTime is not null)
             services.AddHostedService<ChaosTimer>();
 
         var app = builder.Build();
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), UseApiPipeline);
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), ApiPipeline.Use);
+        TelemetrySetup.MapMetrics(app);
         HealthEndpoints.Map(app);
         ModelsEndpoint.Map(app);
+        CompletionsEndpoint.Map(app);
+        ChatCompletionsEndpoint.Map(app);
         return app;
-    }
-
-    /// <summary>Failure handling outermost, then the readiness gate, then the chaos counter (so only served requests count).</summary>
-    private static void UseApiPipeline(IApplicationBuilder api)
-    {
-        api.UseMiddleware<FailureMiddleware>();
-        api.Use(async (context, next) =>
-        {
-            var state = context.RequestServices.GetRequiredService<EngineState>();
-            if (!state.IsReady)
-            {
-                await OpenAiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-                    OpenAiError.Of($"The engine is {state.Status}.", "server_error", "not_ready"));
-                return;
-            }
-            context.RequestServices.GetRequiredService<ChaosTrigger>().OnApiRequest();
-            await next(context);
-        });
     }
 
     private static string ListenUrl(ServeOptions options)

@@ -101,8 +101,28 @@ public sealed class ServeCommand
         Description = "Rehearsal: raise the failure M seconds after start-up.",
     };
 
+    private readonly Option<string?> _apiKey = new("--api-key")
+    {
+        Description = "Require this bearer key on /v1/* requests (default: $VLLM_API_KEY, else none).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("VLLM_API_KEY") is { Length: > 0 } key ? key : null,
+    };
+
+    private readonly Option<int> _maxQueuedRequests = new("--max-queued-requests")
+    {
+        Description = "Requests that may wait beyond --max-num-seqs; more get 429 with Retry-After.",
+        DefaultValueFactory = _ => ServeOptions.DefaultMaxQueuedRequests,
+    };
+
+    private readonly Option<double> _cpuKvCacheSpace = new("--cpu-kv-cache-space")
+    {
+        Description = "GiB of memory for the KV cache on the CPU (vLLM's VLLM_CPU_KVCACHE_SPACE).",
+        DefaultValueFactory = _ => ServeOptions.DefaultCpuKvCacheSpaceGiB,
+    };
+
     public ServeCommand()
     {
+        Require(_maxQueuedRequests, v => v >= 0, "--max-queued-requests must not be negative.");
+        Require(_cpuKvCacheSpace, v => v > 0, "--cpu-kv-cache-space must be a positive number of GiB.");
         _chaosFailure.AcceptOnlyFromAmong([.. ChaosFailures.Names]);
         Require(_port, v => v is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         Require(_chaosAfterRequests, v => v is null or >= 1, "--chaos-after-requests must be at least 1.");
@@ -150,6 +170,9 @@ public sealed class ServeCommand
             ServedModelNames = served.Length > 0 ? served : [model],
             TerminationLogPath = result.GetRequiredValue(_terminationLogPath),
             Chaos = BindChaos(result),
+            ApiKey = result.GetValue(_apiKey),
+            MaxQueuedRequests = result.GetValue(_maxQueuedRequests),
+            CpuKvCacheSpaceGiB = result.GetValue(_cpuKvCacheSpace),
         };
     }
 
@@ -188,5 +211,6 @@ public sealed class ServeCommand
     [
         _model, _tensorParallelSize, _maxModelLen, _blockSize, _gpuMemoryUtilization, _maxNumSeqs, _maxNumBatchedTokens,
         _dtype, _host, _port, _servedModelName, _terminationLogPath, _chaosFailure, _chaosAfterRequests, _chaosAfterSeconds,
+        _apiKey, _maxQueuedRequests, _cpuKvCacheSpace,
     ];
 }

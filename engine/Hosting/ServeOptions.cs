@@ -20,4 +20,16 @@ public sealed record ServeOptions
 
     public required string TerminationLogPath { get; init; }
     public ChaosOptions Chaos { get; init; } = ChaosOptions.None;
+
+    /// <summary>When set, every <c>/v1/*</c> request needs <c>Authorization: Bearer KEY</c> (--api-key, or $VLLM_API_KEY).</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Requests that may wait beyond the <c>--max-num-seqs</c> that run; more are refused with 429.</summary>
+    public int MaxQueuedRequests { get; init; } = DefaultMaxQueuedRequests;
+
+    /// <summary>The KV cache's memory on the CPU, GiB (--cpu-kv-cache-space; vLLM's VLLM_CPU_KVCACHE_SPACE).</summary>
+    public double CpuKvCacheSpaceGiB { get; init; } = DefaultCpuKvCacheSpaceGiB;
+
+    public const int DefaultMaxQueuedRequests = 1024;
+    public const double DefaultCpuKvCacheSpaceGiB = 1.0;
 }

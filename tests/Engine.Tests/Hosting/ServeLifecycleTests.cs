@@ -1,15 +1,18 @@
 using System.Net;
 using System.Text.Json;
+using LlmOperator.Engine.Tests.Core;
+using LlmOperator.Rules.Contract;
 
 namespace LlmOperator.Engine.Tests.Hosting;
 
-/// <summary>A valid start serves the probes and the models list; SIGTERM drains and exits 0.</summary>
-public sealed class ServeLifecycleTests
+/// <summary>A valid start loads the model, serves the probes and the models list; SIGTERM drains and exits 0.</summary>
+public sealed class ServeLifecycleTests(TinyChunkedModel made) : IClassFixture<TinyChunkedModel>
 {
     [Fact]
     public async Task Serve_Should_BecomeReadyAndListServedModel_When_SettingsAreValid()
     {
-        using var engine = EngineProcess.Start(["--model", "llmoperator/tiny-llama4", "--max-model-len", "4096"]);
+        using var engine = EngineProcess.Start(["--model", made.Directory, "--served-model-name", "llmoperator/tiny-llama4",
+            "--max-model-len", "4096", "--cpu-kv-cache-space", "0.01"]);
 
         await engine.WaitUntilReadyAsync();
 
@@ -18,7 +21,8 @@ public sealed class ServeLifecycleTests
         using var healthBody = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
         Assert.Equal("ready", healthBody.RootElement.GetProperty("status").GetString());
         Assert.Equal("cpu", healthBody.RootElement.GetProperty("device").GetString());
-        Assert.Equal("llmoperator/tiny-llama4", healthBody.RootElement.GetProperty("model").GetString());
+        Assert.Equal(made.Directory, healthBody.RootElement.GetProperty("model").GetString());
+        Assert.Contains("Model loaded", engine.Stdout);
 
         using var models = await engine.Http.GetAsync("/v1/models");
         Assert.Equal(HttpStatusCode.OK, models.StatusCode);
@@ -32,7 +36,7 @@ public sealed class ServeLifecycleTests
     [Fact]
     public async Task Serve_Should_ExitZeroWithoutTerminationMessage_When_SigtermArrives()
     {
-        using var engine = EngineProcess.Start(["--model", "llmoperator/tiny-llama4", "--max-model-len", "4096"]);
+        using var engine = EngineProcess.Start(["--model", made.Directory, "--max-model-len", "256", "--cpu-kv-cache-space", "0.01"]);
         await engine.WaitUntilReadyAsync();
 
         await engine.SendSigtermAsync();
@@ -40,5 +44,28 @@ public sealed class ServeLifecycleTests
 
         Assert.True(exitCode == 0, engine.Output);
         Assert.Null(engine.ReadTerminationLog());
+    }
+
+    [Fact]
+    public async Task Serve_Should_ExitWithModelLoad_When_TheModelIsACatalogNameWithoutWeights()
+    {
+        using var engine = EngineProcess.Start(["--model", "llmoperator/tiny-llama4", "--max-model-len", "4096"]);
+
+        int exitCode = await engine.WaitForExitAsync();
+
+        Assert.True(exitCode == (int)FailureClass.ModelLoad, engine.Output);
+        Assert.Contains("error [model-load] --model:", engine.Stderr);
+        Assert.Contains("\"reason\":\"ModelLoad\"", engine.ReadTerminationLog());
+    }
+
+    [Fact]
+    public async Task Serve_Should_ExitWithInvalidSettings_When_TheKvBudgetCannotHoldOneMaxModelLenSequence()
+    {
+        using var engine = EngineProcess.Start(["--model", made.Directory, "--max-model-len", "100000", "--cpu-kv-cache-space", "0.001"]);
+
+        int exitCode = await engine.WaitForExitAsync();
+
+        Assert.True(exitCode == (int)FailureClass.InvalidSettings, engine.Output);
+        Assert.Contains("larger than the maximum number of tokens that can be stored in the KV cache", engine.ReadTerminationLog());
     }
 }

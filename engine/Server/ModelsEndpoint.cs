@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using LlmOperator.Engine.Hosting;
 using LlmOperator.Rules.Architecture;
 
-namespace LlmOperator.Engine.Api;
+namespace LlmOperator.Engine.Server;
 
 /// <summary><c>GET /v1/models</c> in OpenAI's list shape, with vLLM's <c>max_model_len</c> extension.</summary>
 public static class ModelsEndpoint

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Text.Json;
+using LlmOperator.Engine.Models;
+using LlmOperator.Engine.Reference;
+using LlmOperator.Engine.Reference.Conversion;
+using LlmOperator.Engine.Reference.LlamaCpp;
+
+namespace LlmOperator.Engine.LoadGen;
+
+/// <summary>
+/// <c>loadgen --model DIR [--concurrency "1,8,32,64"] [--prompt-tokens P] [--output-tokens G] [--threads N] [--gguf FILE]</c>:
+/// a closed-loop load generator. At each fixed concurrency it sends the same seeded request list to the engine's
+/// OpenAI server (a <c>serve</c> child, streamed completions over loopback) and to llama.cpp (LLamaSharp's batched
+/// executor in a child process, on the same weights converted to an f32 GGUF and the same thread count), and prints
+/// requests/s, output tokens/s, TTFT and inter-token latency p50/p99 for both, with the engine/llama.cpp ratios.
+/// </summary>
+public static class LoadGenCommand
+{
+    public const string ChildName = "loadgen-llamacpp";
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Hugging Face checkpoint directory.", Required = true };
+        var concurrency = new Option<string>("--concurrency") { Description = "Concurrency levels.", DefaultValueFactory = _ => "1,8,32,64" };
+        var prompt = new Option<int>("--prompt-tokens") { Description = "Mean prompt length (uniform in [P/2, 3P/2]).", DefaultValueFactory = _ => 64 };
+        var output = new Option<int>("--output-tokens") { Description = "Tokens each request generates.", DefaultValueFactory = _ => 32 };
+        var threads = new Option<int>("--threads") { Description = "Threads for both engines.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var gguf = new Option<string?>("--gguf") { Description = "Reuse this GGUF of the same model instead of converting." };
+        var command = new Command("loadgen", "Load-test the OpenAI server and llama.cpp with the same workload; print throughput, TTFT, ITL.");
+        foreach (var option in new Option[] { model, concurrency, prompt, output, threads, gguf }) command.Options.Add(option);
+        command.SetAction(async result =>
+        {
+            var levels = TokenIds.Parse(result.GetRequiredValue(concurrency), "--concurrency");
+            var workload = new Workload(result.GetValue(prompt), result.GetValue(output), Seed: 2026);
+            string report = await RunAsync(result.GetRequiredValue(model), levels, workload, result.GetValue(threads), result.GetValue(gguf));
+            Console.Write(report);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The hidden child: llama.cpp serving one level's requests (a JSON file), its <see cref="LevelResult"/> on stdout.</summary>
+    public static Command CreateChild()
+    {
+        var gguf = new Option<string>("--gguf") { Required = true };
+        var requests = new Option<string>("--requests") { Required = true };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount };
+        var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 1 };
+        var command = new Command(ChildName, "llama.cpp side of loadgen (child process).") { Hidden = true };
+        foreach (var option in new Option[] { gguf, requests, threads, concurrency }) command.Options.Add(option);
+        command.SetAction(async result =>
+        {
+            var list = JsonSerializer.Deserialize<List<LoadRequest>>(await File.ReadAllTextAsync(result.GetRequiredValue(requests)))!;
+            var level = await LlamaCppLoad.RunAsync(result.GetRequiredValue(gguf), result.GetValue(threads), result.GetValue(concurrency), list);
+            Console.WriteLine(JsonSerializer.Serialize(level));
+            return 0;
+        });
+        return command;
+    }
+
+    public static async Task<string> RunAsync(string modelDirectory, int[] levels, Workload workload, int threads, string? ggufPath)
+    {
+        var config = ModelConfig.Load(modelDirectory);
+        string gguf = ggufPath ?? Path.Combine(Path.GetTempPath(), $"loadgen-{Guid.NewGuid():N}.gguf");
+        try
+        {
+            if (ggufPath is null)
+            {
+                Console.Error.WriteLine($"loadgen: converting {modelDirectory} to {gguf}");
+                CheckpointGgufConverter.Convert(modelDirectory, gguf);
+            }
+            var rows = new List<(LevelResult Engine, LevelResult? LlamaCpp)>();
+            int maxModelLen = (workload.MaxSequence + 16 + 15) / 16 * 16;
+            using (var server = await EngineServerLoad.StartAsync(modelDirectory, threads, levels.Max(), maxModelLen))
+            {
+                foreach (int c in levels)
+                {
+                    Console.Error.WriteLine($"loadgen: engine, concurrency {c}");
+                    rows.Add((await server.RunAsync(c, workload.Requests(c, config.VocabSize)), null));
+                    Console.Error.WriteLine($"loadgen: {LoadReport.Line("engine", rows[^1].Engine)}");
+                }
+            }
+            for (int i = 0; i < levels.Length; i++)
+            {
+                Console.Error.WriteLine($"loadgen: llama.cpp, concurrency {levels[i]}");
+                rows[i] = (rows[i].Engine, LlamaCpp(gguf, threads, levels[i], workload.Requests(levels[i], config.VocabSize)));
+                if (rows[i].LlamaCpp is { } measured) Console.Error.WriteLine($"loadgen: {LoadReport.Line("llama.cpp", measured)}");
+            }
+            return LoadReport.Format(modelDirectory, workload, threads, rows);
+        }
+        finally
+        {
+            if (ggufPath is null && File.Exists(gguf)) File.Delete(gguf);
+        }
+    }
+
+    /// <summary>A level llama.cpp could not finish (timeout, crash) is reported as missing, not fatal to the run.</summary>
+    public static readonly TimeSpan LlamaCppTimeout = TimeSpan.FromMinutes(30);
+
+    private static LevelResult? LlamaCpp(string gguf, int threads, int concurrency, IReadOnlyList<LoadRequest> requests)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"loadgen-requests-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(file, JsonSerializer.Serialize(requests));
+            string json = EngineChildProcess.Run([ChildName, "--gguf", gguf, "--requests", file, "--threads", threads.ToString(),
+                "--concurrency", concurrency.ToString()], LlamaCppTimeout, LlamaCppProcess.Environment);
+            return JsonSerializer.Deserialize<LevelResult>(json.Trim().Split('\n')[^1])
+                ?? throw new ChildProcessException($"{ChildName} printed no result: {json}");
+        }
+        catch (ChildProcessException e)
+        {
+            Console.Error.WriteLine($"loadgen: llama.cpp at concurrency {concurrency} gave no result: {e.Message}");
+            return null;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
