@@ -11,9 +11,35 @@ public sealed class EngineImageTests
     [Fact]
     public async Task RunPod_Should_RunCheckoutEngineUntilItsGpuAssertion_When_ImageIsTheEngine()
     {
-        Assert.True(EngineLocator.Find() is not null, EngineLocator.NotFoundMessage());
+        var engine = EngineLocator.Find();
+        Assert.True(engine is not null, EngineLocator.NotFoundMessage());
+        var model = Directory.CreateTempSubdirectory("engine-image-model-");
+        try
+        {
+            await MakeTinyModelAsync(engine, model.FullName);
+            await RunUntilGpuAssertionAsync(model.FullName);
+        }
+        finally
+        {
+            model.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>`serve` loads real weights: the engine's own make-model writes the tiny Llama 4 checkpoint.</summary>
+    private static async Task MakeTinyModelAsync(string engineDll, string directory)
+    {
+        using var make = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet",
+            [engineDll, "make-model", "--out", directory, "--preset", "tiny-llama4"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var errors = make.StandardError.ReadToEndAsync();
+        await make.StandardOutput.ReadToEndAsync();
+        await make.WaitForExitAsync();
+        Assert.True(make.ExitCode == 0, "make-model failed: " + await errors);
+    }
+
+    private static async Task RunUntilGpuAssertionAsync(string modelDirectory)
+    {
         await using var cluster = await KubeletHarness.StartAsync();
-        cluster.Create(EnginePod("engine", "--chaos-failure", "device-assert", "--chaos-after-requests", "2"));
+        cluster.Create(EnginePod("engine", modelDirectory, "--chaos-failure", "device-assert", "--chaos-after-requests", "2"));
 
         var ready = await cluster.WaitAsync("engine", p => KubeletHarness.Condition(p, "Ready"), "Ready");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ready.Metadata.Annotations["localcluster.llmoperator.dev/port-8000"]}") };
@@ -30,7 +56,7 @@ public sealed class EngineImageTests
         Assert.Contains("termination message:", cluster.Kubelet.ReadLog("default", "engine", "engine", false, null));
     }
 
-    private static V1Pod EnginePod(string name, params string[] extraArgs) => new()
+    private static V1Pod EnginePod(string name, string modelDirectory, params string[] extraArgs) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1PodSpec
@@ -43,7 +69,7 @@ public sealed class EngineImageTests
                 {
                     Name = "engine",
                     Image = "ghcr.io/llmoperator/engine:0.1.0",
-                    Args = ["serve", "--model", "llmoperator/tiny-llama4", "--max-model-len", "4096", "--port", "8000", .. extraArgs],
+                    Args = ["serve", "--model", modelDirectory, "--served-model-name", "llmoperator/tiny-llama4", "--max-model-len", "4096", "--port", "8000", .. extraArgs],
                     Ports = [new V1ContainerPort { ContainerPort = 8000, Name = "http" }],
                     StartupProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/health", Port = "http" }, PeriodSeconds = 1, FailureThreshold = 60 },
                     ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/ready", Port = "http" }, PeriodSeconds = 1 },
