@@ -62,8 +62,8 @@ public static class EngineHost
         services.AddSingleton<ChaosTrigger>();
         services.AddSingleton<EngineHandle>();
         services.AddSingleton<GenerationService>();
-        services.AddSingleton(sp => new EngineMetrics(sp.GetRequiredService<IMeterFactory>(), options.ServedModelNames[0]));
-        TelemetrySetup.Add(services, "llmoperator-engine");
+        services.AddSingleton(sp => new EngineMetrics(sp.GetRequiredService<IMeterFactory>(), options.ServedModelNames[0], options.MeterName));
+        TelemetrySetup.Add(services, "llmoperator-engine", options.MeterName);
         services.AddHostedService<StartupService>();
         if (options.Chaos.AfterTime is not null)
             services.AddHostedService<ChaosTimer>();

@@ -1,4 +1,5 @@
 using LlmOperator.Engine.Chaos;
+using LlmOperator.Engine.Telemetry;
 using LlmOperator.Rules.Settings;
 
 namespace LlmOperator.Engine.Hosting;
@@ -29,6 +30,13 @@ public sealed record ServeOptions
 
     /// <summary>The KV cache's memory on the CPU, GiB (--cpu-kv-cache-space; vLLM's VLLM_CPU_KVCACHE_SPACE).</summary>
     public double CpuKvCacheSpaceGiB { get; init; } = DefaultCpuKvCacheSpaceGiB;
+
+    /// <summary>
+    /// The OpenTelemetry meter the engine's instruments live on. One engine per process in production keeps the
+    /// default; a process hosting several servers (the tests) gives each its own, because OpenTelemetry merges
+    /// same-named meters of one process into shared streams, and one server's shutdown would end the others' series.
+    /// </summary>
+    public string MeterName { get; init; } = EngineMetrics.MeterName;
 
     public const int DefaultMaxQueuedRequests = 1024;
     public const double DefaultCpuKvCacheSpaceGiB = 1.0;

@@ -28,9 +28,9 @@ public sealed class EngineMetrics : IDisposable
     private readonly Histogram<long> _virtualBatches, _stepTokens;
     private volatile EngineSnapshot _snapshot = new(0, 0, 0);
 
-    public EngineMetrics(IMeterFactory factory, string modelName)
+    public EngineMetrics(IMeterFactory factory, string modelName, string meterName = MeterName)
     {
-        _meter = factory.Create(MeterName);
+        _meter = factory.Create(meterName);
         _model = new("model_name", modelName);
         _meter.CreateObservableGauge("vllm.num_requests_running", () => Observe(_snapshot.Running), description: "Number of requests in model execution batches.");
         _meter.CreateObservableGauge("vllm.num_requests_waiting", () => Observe(_snapshot.Waiting), description: "Number of requests waiting to be processed.");

@@ -13,12 +13,12 @@ public static class TelemetrySetup
 {
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
-    public static void Add(IServiceCollection services, string serviceName)
+    public static void Add(IServiceCollection services, string serviceName, string meterName)
     {
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithMetrics(metrics => metrics
-                .AddMeter(EngineMetrics.MeterName)
+                .AddMeter(meterName)
                 // Every scrape sees the counters as they are: dashboards and tests compare them with what happened.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         if (Environment.GetEnvironmentVariable(OtlpEndpointVariable) is { Length: > 0 })

@@ -43,7 +43,7 @@ public sealed class TinyChunkedModel : IDisposable
             MaxNumBatchedTokens = maxNumBatchedTokens,
             Dtype = "float32",
         };
-        var metrics = new EngineMetrics(new TestMeterFactory(), "engine-tests");
+        var metrics = new EngineMetrics(new TestMeterFactory(), "engine-tests", $"{EngineMetrics.MeterName}.Tests.{Guid.NewGuid():N}");
         return EngineLoader.Load(Directory, settings, ModelSource.Resolve(Directory), DeviceSelector.Select(),
             new KvCacheBudget((long)blocks * BytesPerBlock), metrics);
     }

@@ -104,7 +104,7 @@ public sealed class ConcurrencyTests(InProcessServer server) : IClassFixture<InP
         for (int attempt = 0; attempt < 50; attempt++, await Task.Delay(100))
         {
             string metrics = await server.Http.MetricsAsync();
-            if (metrics.Contains($"vllm:prompt_tokens_total{{otel_scope_name=\"LlmOperator.Engine\",{ModelLabel}}}", StringComparison.Ordinal)
+            if (metrics.Contains($"vllm:prompt_tokens_total{{otel_scope_name=\"{server.MeterName}\",{ModelLabel}}}", StringComparison.Ordinal)
                 && metrics.Contains("vllm:num_requests_running{", StringComparison.Ordinal))
                 return metrics;
         }

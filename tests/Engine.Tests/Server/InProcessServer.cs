@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using LlmOperator.Engine.Hosting;
+using LlmOperator.Engine.Telemetry;
 using LlmOperator.Engine.Tests.Core;
 using LlmOperator.Engine.Tests.Weights;
 using LlmOperator.Rules.Settings;
@@ -17,10 +18,13 @@ public class InProcessServer : IAsyncLifetime
     public const int MaxModelLen = 4096;
 
     /// <summary>
-    /// The served name, unique per server: it is also the <c>model_name</c> label, and OpenTelemetry's providers in one
-    /// process listen to every meter of the engine's name, so the label is what keeps this server's series apart.
+    /// The served name, unique per server: it is also the <c>model_name</c> label and names the server's own meter
+    /// (see <see cref="ServeOptions.MeterName"/>), so servers sharing this process never share metric streams.
     /// </summary>
     public virtual string ModelName { get; } = $"tiny-{Guid.NewGuid():N}"[..13];
+
+    /// <summary>This server's own meter: the exporter's <c>otel_scope_name</c> label.</summary>
+    public string MeterName => $"{EngineMetrics.MeterName}.{ModelName}";
 
     private readonly TinyChunkedModel _model = new();
     private readonly TempDirectory _temp = new();
@@ -50,6 +54,7 @@ public class InProcessServer : IAsyncLifetime
             Host = "127.0.0.1",
             Port = port,
             ServedModelNames = [ModelName],
+            MeterName = MeterName,
             TerminationLogPath = _temp.File("termination-log"),
             CpuKvCacheSpaceGiB = 1024.0 * TinyChunkedModel.BytesPerBlock / (1L << 30),
         });

@@ -69,6 +69,9 @@ public sealed class ResourceWatcherTests
 
         var run = watcher.RunAsync(stop.Token);
         await seen.WaitForAsync(4);
+        // The relist's events are delivered before the third watch starts: wait for that watch too.
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); WatchCount(server) < 3 && DateTime.UtcNow < deadline;)
+            await Task.Delay(10);
         await stop.CancelAsync();
         await run;
 
@@ -139,4 +142,7 @@ public sealed class ResourceWatcherTests
         Assert.Contains(server.Requests, r => r.StartsWith("GET /apis/inference.llmoperator.dev/v1alpha1/modeldeployments?", StringComparison.Ordinal));
         Assert.Equal(["ml/tiny"], keys.ForConfigMap(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "cfg", NamespaceProperty = "ml" } }));
     }
+
+    private static int WatchCount(MockKubeApiServer server) =>
+        server.Requests.Count(r => r.Contains("watch=true", StringComparison.Ordinal));
 }
