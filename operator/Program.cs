@@ -10,6 +10,7 @@ var root = new RootCommand("LLM Operator: validates, rolls out and rolls back Mo
     ClusterCommand.Create(),
     RunCommand.Create(new WebhookHostExtension()),
     WebhookConfigCommand.Create(),
+    UpCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
