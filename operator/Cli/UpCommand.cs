@@ -39,6 +39,20 @@ internal static class UpCommand
         return command;
     }
 
+    private static bool PortIsFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<int> RunAsync(UpOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         // Ctrl+C and SIGTERM stop everything in order (operator, then cluster and its engine processes), not the process at once.
@@ -64,6 +78,11 @@ internal static class UpCommand
         {
             await stderr.WriteLineAsync("Stopped while starting.");
             return Stopped;
+        }
+        catch (IOException e) when (options.Port != 0 && !PortIsFree(options.Port))
+        {
+            await stderr.WriteLineAsync($"error: the API server could not listen: --port {options.Port} is taken: choose another, or 0 for any free port ({e.Message})");
+            return Failed;
         }
         catch (Exception e) when (e is UpException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
