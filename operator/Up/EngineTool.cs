@@ -3,9 +3,6 @@ using LlmOperator.LocalCluster.Kubelet.Containers;
 
 namespace LlmOperator.Operator.Up;
 
-/// <summary>A step of <c>up</c> that could not be done, with what to do about it.</summary>
-public sealed class UpException(string message) : Exception(message);
-
 /// <summary>
 /// The engine of this checkout as a command-line tool (the same dll the engine image stands for): built on first use,
 /// and its <c>make-model</c> run as a child process to put a model into the node's Hugging Face cache.

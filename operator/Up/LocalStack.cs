@@ -1,6 +1,5 @@
 using System.Net;
 using k8s;
-using k8s.Models;
 using LlmOperator.LocalCluster;
 using LlmOperator.LocalCluster.Kubelet;
 using LlmOperator.Operator.Runtime;
@@ -111,28 +110,5 @@ public sealed class LocalStack : IAsyncDisposable
         var target = new WebhookTarget { Url = $"https://127.0.0.1:{port}" };
         await Client.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(WebhookConfigurations.Validating(target), cancellationToken: cancellationToken);
         await Client.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(WebhookConfigurations.Mutating(target), cancellationToken: cancellationToken);
-    }
-}
-
-/// <summary>Installs the CRDs of a folder, as <c>kubectl apply -f crds/</c>, and waits until they are served.</summary>
-public static class CrdInstaller
-{
-    public static async Task InstallAsync(IKubernetes client, string directory, CancellationToken cancellationToken)
-    {
-        var names = new List<string>();
-        foreach (var file in Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
-        {
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file, cancellationToken));
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: cancellationToken);
-            names.Add(crd.Metadata.Name);
-        }
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        patience.CancelAfter(TimeSpan.FromSeconds(30));
-        foreach (var name in names)
-        {
-            while ((await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(name, cancellationToken: patience.Token))
-                   .Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") != true)
-                await Task.Delay(50, patience.Token);
-        }
     }
 }
