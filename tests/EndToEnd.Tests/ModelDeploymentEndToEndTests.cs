@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LlmOperator.EndToEnd.Tests.Support;
 using LlmOperator.LocalCluster.Kubelet;
+using LlmOperator.Operator.Up;
 
 namespace LlmOperator.EndToEnd.Tests;
 
@@ -53,6 +54,27 @@ public sealed class ModelDeploymentEndToEndTests(StackFixture fixture) : IClassF
         var (getCode, _, getErr) = await Kubectl.RunAsync("get", "md", "scout-tp3");
         Assert.Equal(1, getCode);
         Assert.Contains("NotFound", getErr);
+    }
+
+    [KubectlFact]
+    public async Task KubectlPatch_Should_RollBackToTheGoodRevision_When_TheNewPodsHitADeviceSideAssert()
+    {
+        var manifest = Kubectl.WriteFile("tiny-rollback.yaml", (await File.ReadAllTextAsync(RepositoryPaths.Of("examples", "tiny-llama4.yaml")))
+            .Replace("name: tiny-llama4", "name: tiny-rollback", StringComparison.Ordinal));
+        await Kubectl.SucceedAsync("apply", "-f", manifest);
+        await Kubectl.SucceedAsync("wait", "--for=condition=Ready", "md/tiny-rollback", "--timeout=240s");
+        var good = await Kubectl.SucceedAsync("get", "md", "tiny-rollback", "-o", "jsonpath={.status.currentRevision}");
+
+        // The bad rollout `up` prints: the new pods die of an injected CUDA device-side assert on their first request.
+        await Kubectl.SucceedAsync("patch", "md", "tiny-rollback", "--type=merge", "-p", UpRunner.BadRollout);
+        await Kubectl.SucceedAsync("wait", "--for=condition=RolledBack", "md/tiny-rollback", "--timeout=240s");
+
+        var status = JsonNode.Parse(await Kubectl.SucceedAsync("get", "md", "tiny-rollback", "-o", "json"))!["status"]!;
+        Assert.Equal(good, (string?)status["currentRevision"]);
+        Assert.Equal("RolledBack", (string?)status["phase"]);
+        var stalled = status["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Stalled")!;
+        Assert.Equal(("True", "RolledBack"), ((string?)stalled["status"], (string?)stalled["reason"]));
+        Assert.Contains("GpuAssertion", (string?)status["failedRevisions"]![0]!["reason"] + (string?)status["failedRevisions"]![0]!["message"]);
     }
 
     /// <summary>The pod's process is this checkout's engine, given the model as a hub id and the node's cache.</summary>

@@ -10,6 +10,7 @@ public sealed class Kubectl(string kubeconfig) : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
     private readonly string _cacheDir = Directory.CreateTempSubdirectory("e2e-kubectl-cache-").FullName;
+    private readonly string _workDir = Directory.CreateTempSubdirectory("e2e-kubectl-work-").FullName;
 
     /// <summary>The kubectl on PATH, or null when there is none.</summary>
     public static string? Executable { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
@@ -50,7 +51,19 @@ public sealed class Kubectl(string kubeconfig) : IDisposable
         return stdout;
     }
 
-    public void Dispose() => Directory.Delete(_cacheDir, recursive: true);
+    /// <summary>Writes a manifest for <c>kubectl apply -f</c> and returns its path.</summary>
+    public string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(_workDir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_cacheDir, recursive: true);
+        Directory.Delete(_workDir, recursive: true);
+    }
 }
 
 /// <summary>A test that needs the real kubectl: skipped, saying so, where there is none.</summary>
