@@ -10,12 +10,17 @@ namespace LlmOperator.Engine.Hosting;
 
 /// <summary>
 /// The web host: Kestrel, the probes, the OpenAI API. Runs until SIGTERM (exit 0) or a reported failure (exit with
-/// its class's code).
+/// its class's code). SIGTERM drains: <c>/ready</c> turns 503 at once, Kestrel stops accepting connections, and the
+/// requests in flight (and those still arriving on open connections) are served until done, for up to
+/// <see cref="DrainTimeout"/>, Kubernetes' default grace period, before the process exits.
 /// </summary>
 public static class EngineHost
 {
     /// <summary>Exit code for a host that cannot start (e.g. the port is taken); no termination message, logs say why.</summary>
     public const int StartFailedExitCode = 1;
+
+    /// <summary>How long a stopping engine lets requests in flight finish (the pod's default terminationGracePeriodSeconds).</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(ServeOptions options, ModelArchitecture model, CancellationToken cancellation)
     {
@@ -54,6 +59,7 @@ public static class EngineHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = DrainTimeout);
         services.AddSingleton(options);
         services.AddSingleton(model);
         services.AddSingleton(options.Chaos);
