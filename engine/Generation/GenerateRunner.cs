@@ -60,16 +60,17 @@ public static class GenerateRunner
 
     private static GenerateOutput Generate(GenerateOptions options, ModelArchitecture architecture)
     {
-        if (!Directory.Exists(options.Model))
-            throw new ModelConfigException($"{options.Model}: generate needs a checkpoint directory (config.json, safetensors, tokenizer.json).");
-        var config = ModelConfig.Load(options.Model);
-        var tokenizer = options.Prompt is not null || File.Exists(Path.Combine(options.Model, TextTokenizer.TokenizerFile))
-            ? TextTokenizer.Load(options.Model)
+        string directory = ModelSource.CheckpointDirectory(options.Model) ?? throw new ModelConfigException(
+            $"{options.Model}: generate needs a checkpoint directory (config.json, safetensors, tokenizer.json) or a model in " +
+            $"the Hugging Face cache ({ModelSource.CacheNote(options.Model)}).");
+        var config = ModelConfig.Load(directory);
+        var tokenizer = options.Prompt is not null || File.Exists(Path.Combine(directory, TextTokenizer.TokenizerFile))
+            ? TextTokenizer.Load(directory)
             : null;
         var prompt = options.Prompt is { } text ? tokenizer!.Encode(text, addBos: true) : options.TokenIds!.ToArray();
         GenerateRequestChecks.Check(prompt, options.MaxTokens, options.Settings.EffectiveMaxModelLen(architecture), architecture, config.VocabSize);
 
-        using var checkpoint = Checkpoint.Open(options.Model);
+        using var checkpoint = Checkpoint.Open(directory);
         var device = DeviceSelector.Select();
         var dtype = ScalarTypeOf(Dtypes.Resolve(options.Settings.Dtype, architecture.TorchDtype));
         var group = TensorParallelGroup.Create(device.Device, options.Settings.TensorParallelSize);

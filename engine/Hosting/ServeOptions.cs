@@ -6,8 +6,11 @@ namespace LlmOperator.Engine.Hosting;
 /// <summary>Everything <c>serve</c> was asked to do, bound from its flags.</summary>
 public sealed record ServeOptions
 {
-    /// <summary>A directory holding a Hugging Face <c>config.json</c>, or a catalog name.</summary>
+    /// <summary>A directory holding a Hugging Face <c>config.json</c>, a hub id in the Hugging Face cache, or a catalog name.</summary>
     public required string Model { get; init; }
+
+    /// <summary>The folder the weights load from: <see cref="Model"/> itself, or its Hugging Face cache snapshot (set by <see cref="ServeRunner"/>).</summary>
+    public string? CheckpointDirectory { get; init; }
 
     /// <summary>The settings the rules validate; the same record the operator builds from <c>spec.engine</c>.</summary>
     public required EngineSettings Settings { get; init; }

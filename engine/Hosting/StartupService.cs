@@ -62,7 +62,7 @@ public sealed class StartupService(
     private LlmEngine Load(ComputeDevice device)
     {
         var budget = new KvCacheBudget((long)(options.CpuKvCacheSpaceGiB * (1L << 30)));
-        var engine = EngineLoader.Load(options.Model, options.Settings, architecture, device, budget, metrics);
+        var engine = EngineLoader.Load(options.CheckpointDirectory ?? options.Model, options.Settings, architecture, device, budget, metrics);
         logger.LogInformation("Model loaded: {Model}; KV cache {Blocks} blocks of {BlockSize} tokens; maxModelLen {MaxModelLen}",
             options.Model, engine.Cache.NumBlocks, engine.Cache.BlockSize, engine.Limits.MaxModelLen);
         return engine;

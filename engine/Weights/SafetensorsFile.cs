@@ -129,7 +129,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
     {
         try
         {
-            return new FileInfo(path).Length;
+            // FileInfo.Length of a symbolic link is the link's own size: the Hugging Face cache links snapshots to blobs.
+            var file = new FileInfo(path);
+            return (file.LinkTarget is null ? file : file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file).Length;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

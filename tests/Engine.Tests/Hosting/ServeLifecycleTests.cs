@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using LlmOperator.Engine.ModelMaking;
 using LlmOperator.Engine.Tests.Core;
+using LlmOperator.Engine.Tests.Weights;
 using LlmOperator.Rules.Contract;
 
 namespace LlmOperator.Engine.Tests.Hosting;
@@ -47,15 +49,36 @@ public sealed class ServeLifecycleTests(TinyChunkedModel made) : IClassFixture<T
     }
 
     [Fact]
-    public async Task Serve_Should_ExitWithModelLoad_When_TheModelIsACatalogNameWithoutWeights()
+    public async Task Serve_Should_ExitWithModelLoadNamingTheCache_When_TheModelIsACatalogNameWithoutWeights()
     {
-        using var engine = EngineProcess.Start(["--model", "llmoperator/tiny-llama4", "--max-model-len", "4096"]);
+        using var cache = new TempDirectory();
+        using var engine = EngineProcess.Start(["--model", "llmoperator/tiny-llama4", "--max-model-len", "4096"],
+            environment: new Dictionary<string, string> { ["HF_HUB_CACHE"] = cache.Path });
 
         int exitCode = await engine.WaitForExitAsync();
 
         Assert.True(exitCode == (int)FailureClass.ModelLoad, engine.Output);
         Assert.Contains("error [model-load] --model:", engine.Stderr);
+        Assert.Contains($"looked in {Path.Combine(cache.Path, "models--llmoperator--tiny-llama4", "snapshots")}", engine.Stderr);
+        Assert.Contains("spec.model.weights.pvc", engine.Stderr);
         Assert.Contains("\"reason\":\"ModelLoad\"", engine.ReadTerminationLog());
+    }
+
+    [Fact]
+    public async Task Serve_Should_LoadTheSnapshotFromTheHubCache_When_TheModelIsAHubId()
+    {
+        using var home = new TempDirectory();
+        MakeModelCommand.MakeIntoCache(new MakeModelRequest("", ModelPresets.TinyLlama4, Seed: 5, "F32", Shards: 1),
+            Path.Combine(home.Path, "hub"), "llmoperator/tiny-llama4");
+        using var engine = EngineProcess.Start(["--model", "llmoperator/tiny-llama4", "--max-model-len", "4096", "--cpu-kv-cache-space", "0.01"],
+            environment: new Dictionary<string, string> { ["HF_HOME"] = home.Path, ["HF_HUB_CACHE"] = "" });
+
+        await engine.WaitUntilReadyAsync();
+
+        using var models = JsonDocument.Parse(await engine.Http.GetStringAsync("/v1/models"));
+        Assert.Equal("llmoperator/tiny-llama4", models.RootElement.GetProperty("data")[0].GetProperty("id").GetString());
+        using var health = JsonDocument.Parse(await engine.Http.GetStringAsync("/health"));
+        Assert.Equal("llmoperator/tiny-llama4", health.RootElement.GetProperty("model").GetString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LlmOperator.Engine.Models;
 using LlmOperator.Engine.Tests.Weights;
 using LlmOperator.Engine.Weights;
 
@@ -23,6 +24,35 @@ public sealed class MakeModelProcessTests
         using var checkpoint = Checkpoint.Open(output);
         Assert.Equal("F16", checkpoint.Info("model.embed_tokens.weight").Dtype);
         Assert.Equal("LlamaForCausalLM", checkpoint.Config!.ArchitectureClass);
+    }
+
+    [Fact]
+    public async Task MakeModel_Should_WriteIntoTheHubCache_When_HfCacheAndNameAreGiven()
+    {
+        using var dir = new TempDirectory();
+
+        var (exitCode, stdout, stderr) = await RunAsync(dir, "make-model", "--hf-cache", dir.Path, "--name", "acme/tiny", "--preset", "tiny-llama");
+
+        Assert.True(exitCode == 0, stderr);
+        string snapshot = HuggingFaceHubCache.FindSnapshot(dir.Path, "acme/tiny")!;
+        Assert.Contains(Path.Combine(snapshot, "config.json"), stdout.Split('\n', StringSplitOptions.TrimEntries));
+        using var checkpoint = Checkpoint.Open(snapshot);
+        Assert.Equal("LlamaForCausalLM", checkpoint.Config!.ArchitectureClass);
+    }
+
+    [Theory]
+    [InlineData("make-model --hf-cache {0}", "--hf-cache and --name go together")]
+    [InlineData("make-model --out {0}/m --hf-cache {0} --name a/b", "exactly one of --out DIR and --hf-cache DIR")]
+    [InlineData("make-model --preset tiny-llama", "exactly one of --out DIR and --hf-cache DIR")]
+    public async Task MakeModel_Should_ExitWithUsage_When_TheDestinationIsAmbiguousOrIncomplete(string commandLine, string error)
+    {
+        using var dir = new TempDirectory();
+
+        var (exitCode, _, stderr) = await RunAsync(dir, string.Format(commandLine, dir.Path).Split(' '));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(error, stderr);
+        Assert.Empty(Directory.GetDirectories(dir.Path));
     }
 
     [Fact]
