@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using LlmOperator.LocalCluster;
+using LlmOperator.LocalCluster.Kubelet;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace LlmOperator.Operator.Cli;
 
 /// <summary>
-/// <c>cluster [--port P] [--kubeconfig FILE] [--gpus N] [--nodes K]</c>: runs the local single-machine
+/// <c>cluster [--port P] [--kubeconfig FILE] [--gpus N] [--nodes K] [--model-cache DIR]</c>: runs the local single-machine
 /// control plane until Ctrl+C or SIGTERM. Prints the kubeconfig's path first on stdout, so
 /// <c>export KUBECONFIG=$(... cluster | head -1)</c> works; progress goes to stderr.
 /// Exit codes: 0 stopped by a signal, 1 the cluster could not start, 2 bad options.
@@ -24,9 +25,13 @@ internal static class ClusterCommand
         // 8, as StandardCluster and a typical GPU node: the examples (tensor parallel 2 to 4) schedule without a flag.
         var gpus = new Option<int>("--gpus") { Description = "nvidia.com/gpu capacity of each node (declared, not real devices).", DefaultValueFactory = _ => 8 };
         var nodes = new Option<int>("--nodes") { Description = "Number of nodes.", DefaultValueFactory = _ => 1 };
+        var modelCache = new Option<string?>("--model-cache")
+        {
+            Description = "The nodes' Hugging Face hub cache: engine pods get HF_HUB_CACHE=DIR, where --model ORG/NAME is found (default: a temporary folder).",
+        };
         var command = new Command("cluster", "Run a local Kubernetes control plane (API server, controllers, kubelet) for kubectl and the operator.")
         {
-            port, kubeconfig, gpus, nodes,
+            port, kubeconfig, gpus, nodes, modelCache,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,15 +41,15 @@ internal static class ClusterCommand
                 .AddSimpleConsole(console => console.SingleLine = true)
                 .AddFilter(level => level >= LogLevel.Warning)
                 .Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-            var options = Options(parse.GetValue(port), parse.GetValue(kubeconfig), parse.GetValue(gpus), parse.GetValue(nodes));
+            var options = Options(parse.GetValue(port), parse.GetValue(kubeconfig), parse.GetValue(gpus), parse.GetValue(nodes), parse.GetValue(modelCache));
             return await RunAsync(options with { Loggers = loggers }, Console.Out, Console.Error, cancellationToken);
         });
         return command;
     }
 
     /// <summary>The whole control plane: API server, CRDs, webhooks, controllers, scheduler, kubelet, service proxy.</summary>
-    public static LocalClusterOptions Options(int port, string? kubeconfig, int gpus, int nodes) =>
-        StandardCluster.Options(port, kubeconfig, gpus, nodes);
+    public static LocalClusterOptions Options(int port, string? kubeconfig, int gpus, int nodes, string? modelCache = null) =>
+        StandardCluster.Options(port, kubeconfig, gpus, nodes, modelCache: modelCache is null ? null : Path.GetFullPath(modelCache));
 
     /// <summary>Starts the cluster, reports where it is, and serves until <paramref name="stop"/> fires.</summary>
     public static async Task<int> RunAsync(LocalClusterOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -83,6 +88,8 @@ internal static class ClusterCommand
             await stdout.WriteLineAsync(Path.GetFullPath(cluster.KubeconfigPath));
             await stdout.FlushAsync(CancellationToken.None);
             await stderr.WriteLineAsync($"API server listening on {cluster.Address}; use: kubectl --kubeconfig {cluster.KubeconfigPath} get ns");
+            if (cluster.Components.OfType<LocalKubelet>().FirstOrDefault()?.ModelCache is { } cache)
+                await stderr.WriteLineAsync($"Model cache (HF_HUB_CACHE of engine pods): {cache}");
             await stderr.WriteLineAsync("Press Ctrl+C to stop.");
             try
             {

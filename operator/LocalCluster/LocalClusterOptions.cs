@@ -23,6 +23,12 @@ public sealed record LocalClusterOptions
     /// <summary>nvidia.com/gpu capacity of each node (seam for the kubelet component).</summary>
     public int GpusPerNode { get; init; }
 
+    /// <summary>
+    /// The nodes' Hugging Face hub cache, where engine pods find <c>--model ORG/NAME</c> (seam for the kubelet
+    /// component); null: a folder under the kubelet's temporary state, removed with it.
+    /// </summary>
+    public string? ModelCache { get; init; }
+
     /// <summary>How many changes the store keeps for resuming watches; older versions are answered 410 Expired.</summary>
     public int WatchHistory { get; init; } = 20_000;
 

@@ -16,8 +16,9 @@ namespace LlmOperator.LocalCluster;
 /// </summary>
 public static class StandardCluster
 {
+    /// <param name="modelCache">The nodes' Hugging Face hub cache (<see cref="KubeletOptions.ModelCache"/>); null: the kubelet's option, else a temporary one.</param>
     public static LocalClusterOptions Options(int port = 0, string? kubeconfig = null, int gpusPerNode = 8, int nodes = 1,
-        KubeletOptions? kubelet = null)
+        KubeletOptions? kubelet = null, string? modelCache = null)
     {
         // Webhooks reach Services through the proxy, which exists only once components start: resolve late.
         LoopbackServiceProxy? proxy = null;
@@ -25,6 +26,7 @@ public static class StandardCluster
         var kubeletOptions = (kubelet ?? new KubeletOptions()) with
         {
             Nodes = (kubelet?.Nodes ?? new LocalNodeOptions()) with { Count = nodes, GpusPerNode = gpusPerNode },
+            ModelCache = modelCache ?? kubelet?.ModelCache,
         };
         return new LocalClusterOptions
         {
@@ -32,6 +34,7 @@ public static class StandardCluster
             KubeconfigPath = kubeconfig,
             GpusPerNode = gpusPerNode,
             Nodes = nodes,
+            ModelCache = kubeletOptions.ModelCache,
             AdmissionPlugins =
             [
                 _ => new CrdDefaulting(),

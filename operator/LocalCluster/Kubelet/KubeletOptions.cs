@@ -24,6 +24,13 @@ public sealed record KubeletOptions
     /// <summary>When the kubelet itself stops, containers get their grace period but at most this long.</summary>
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The node's Hugging Face hub cache: the engine image's containers get <c>HF_HUB_CACHE</c> pointing here, as a
+    /// node's cache mounted by hostPath would be, so <c>--model ORG/NAME</c> finds what was put here (e.g. by
+    /// <c>make-model --hf-cache</c>). Null: a <c>model-cache</c> folder under <see cref="WorkRoot"/>.
+    /// </summary>
+    public string? ModelCache { get; init; }
+
     /// <summary>Where pod folders (volumes, termination-message files) go; a fresh temp folder when null.</summary>
     public string? WorkRoot { get; init; }
 

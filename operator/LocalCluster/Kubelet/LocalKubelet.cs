@@ -24,13 +24,22 @@ public sealed class LocalKubelet(ObjectStore store, KubeletOptions? options = nu
     private Task _watch = Task.CompletedTask;
     private bool _ownsWorkRoot;
 
+    /// <summary>The engine's variable naming the Hugging Face hub cache (huggingface_hub's, which vLLM and transformers read too).</summary>
+    public const string HubCacheVariable = "HF_HUB_CACHE";
+
+    /// <summary>The node's Hugging Face hub cache (<see cref="KubeletOptions.ModelCache"/>, resolved); set by <see cref="StartAsync"/>.</summary>
+    public string? ModelCache { get; private set; }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the local kubelet runs pods as POSIX process groups: Linux or macOS only");
         _options.Nodes.Validate();
         _ownsWorkRoot = _options.WorkRoot is null;
         var workRoot = _options.WorkRoot ?? Directory.CreateTempSubdirectory("localcluster-kubelet-").FullName;
-        _services = new KubeletServices(store, _options, _options.Images ?? ImageMap.Default(), workRoot);
+        ModelCache = Directory.CreateDirectory(_options.ModelCache ?? Path.Combine(workRoot, "model-cache")).FullName;
+        var images = (_options.Images ?? ImageMap.Default())
+            .WithEnvironment(ImageMap.EngineRepository, new Dictionary<string, string> { [HubCacheVariable] = ModelCache });
+        _services = new KubeletServices(store, _options, images, workRoot);
         _nodes = LocalNodes.Register(store, _options.Nodes).Select(n => n.Metadata.Name).ToHashSet();
         _watch = Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Pods, OnList, OnEvent, KubeletServices.Component, _stop.Token));
         return Task.CompletedTask;

@@ -21,10 +21,10 @@ internal sealed class ContainerLaunchBuilder(ImageMap images, ConfigLookup confi
         var instanceDir = sandbox.InstanceDirectory(container.Name, restartCount);
         var terminationFile = Path.Combine(instanceDir, "termination-log");
         var paths = Paths(sandbox, container, terminationFile);
-        var env = ContainerEnvironment(sandbox, container, paths, terminationFile);
+        var env = ContainerEnvironment(sandbox, container, paths, terminationFile, rule);
 
         string Expand(string value) => VariableExpansion.Expand(value, name => env.GetValueOrDefault(name));
-        var argv = (container.Command is { Count: > 0 } command ? command.Select(Expand) : rule.Entrypoint ?? [])
+        var argv = (container.Command is { Count: > 0 } command ? ImageProgram(rule, command.Select(Expand).ToList()) : rule.Entrypoint ?? [])
             .Concat(container.Args?.Select(Expand) ?? [])
             .ToList();
         argv = sandbox.Ports.RewriteArguments(argv).Select(paths.Rewrite).ToList();
@@ -70,9 +70,14 @@ internal sealed class ContainerLaunchBuilder(ImageMap images, ConfigLookup confi
         return paths;
     }
 
-    private Dictionary<string, string> ContainerEnvironment(PodSandbox sandbox, V1Container container, PathMapping paths, string terminationFile)
+    /// <summary>A command whose program is one of the image's (on its PATH in a real image) runs the host's stand-in for it.</summary>
+    private static IEnumerable<string> ImageProgram(ImageRule rule, List<string> command) =>
+        rule.Programs is { } programs && programs.TryGetValue(command[0], out var host) ? [.. host, .. command.Skip(1)] : command;
+
+    private Dictionary<string, string> ContainerEnvironment(PodSandbox sandbox, V1Container container, PathMapping paths, string terminationFile, ImageRule rule)
     {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        // The image's ENV first: the runtime's variables and the container's env override it, as in a container.
+        var env = new Dictionary<string, string>(rule.Environment ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
             ["HOSTNAME"] = sandbox.Pod.Metadata.Name,
             [ContainerLaunch.EngineTerminationLogVariable] = terminationFile,

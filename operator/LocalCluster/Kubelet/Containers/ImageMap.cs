@@ -15,8 +15,12 @@ public enum ImageRuntime
 /// <paramref name="Entrypoint"/> plays the image's ENTRYPOINT: a container's <c>command</c> replaces it, its
 /// <c>args</c> follow it, as in Kubernetes. When the entrypoint cannot be provided (the engine is not built),
 /// <paramref name="Unavailable"/> says why and how to fix it; such containers fail with CreateContainerError.
+/// <paramref name="Programs"/> are the programs on the image's PATH, as host command lines: a <c>command</c> naming one
+/// (the operator's <c>[llm-engine, serve]</c>) runs that. <paramref name="Environment"/> plays the image's ENV: the
+/// container's own <c>env</c> overrides it.
 /// </summary>
-public sealed record ImageRule(string Repository, ImageRuntime Runtime, IReadOnlyList<string>? Entrypoint = null, string? Unavailable = null);
+public sealed record ImageRule(string Repository, ImageRuntime Runtime, IReadOnlyList<string>? Entrypoint = null, string? Unavailable = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Programs = null, IReadOnlyDictionary<string, string>? Environment = null);
 
 /// <summary>
 /// Image → how to run it. There is no registry and no container runtime: images are names. The engine image
@@ -34,17 +38,32 @@ public sealed class ImageMap(IReadOnlyList<ImageRule> rules)
 
     public IReadOnlyList<ImageRule> Rules { get; } = rules;
 
-    /// <summary>The engine image → <c>dotnet LlmOperator.Engine.dll</c> of this checkout; the stand-in image → no process.</summary>
+    /// <summary>The engine's program on its image's PATH, which the operator's pods run as their command.</summary>
+    public const string EngineProgram = "llm-engine";
+
+    /// <summary>
+    /// The engine image → <c>dotnet LlmOperator.Engine.dll</c> of this checkout, as its entrypoint and as its
+    /// <see cref="EngineProgram"/>; the stand-in image → no process.
+    /// </summary>
     public static ImageMap Default()
     {
         var engine = EngineLocator.Find() is { } dll
-            ? new ImageRule(EngineRepository, ImageRuntime.HostProcess, [EngineLocator.DotnetHost(), dll])
+            ? new ImageRule(EngineRepository, ImageRuntime.HostProcess, [EngineLocator.DotnetHost(), dll],
+                Programs: new Dictionary<string, IReadOnlyList<string>> { [EngineProgram] = [EngineLocator.DotnetHost(), dll] })
             : new ImageRule(EngineRepository, ImageRuntime.HostProcess, Unavailable: EngineLocator.NotFoundMessage());
         return new ImageMap([engine, new ImageRule(StandInRepository, ImageRuntime.StandIn)]);
     }
 
     /// <summary>This map with another rule in front (it wins over an existing rule for the same repository).</summary>
     public ImageMap With(ImageRule rule) => new([rule, .. Rules.Where(r => r.Repository != rule.Repository)]);
+
+    /// <summary>This map with <paramref name="variables"/> added to the ENV of <paramref name="repository"/>'s rule, if it has one.</summary>
+    public ImageMap WithEnvironment(string repository, IReadOnlyDictionary<string, string> variables) =>
+        new([.. Rules.Select(r => r.Repository != repository ? r : r with
+        {
+            Environment = new Dictionary<string, string>((r.Environment ?? new Dictionary<string, string>()).Concat(variables)
+                .GroupBy(v => v.Key).Select(g => g.Last()), StringComparer.Ordinal),
+        })]);
 
     /// <summary>The rule for an image; images without one run their command as a host process.</summary>
     public ImageRule Resolve(string? image)
