@@ -13,6 +13,7 @@ namespace LlmOperator.Operator.Tests.Integration;
 /// </summary>
 public sealed class RolloutTimeline : IDisposable
 {
+    private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ObjectWatch _pods;
     private readonly ObjectWatch _deployments;
@@ -20,6 +21,8 @@ public sealed class RolloutTimeline : IDisposable
     private readonly string _deployment;
     private readonly string _goodRevision;
     private bool _leftGood;
+    private (string Pod, string Termination, TimeSpan At)? _firstFailure;
+    private TimeSpan? _rollbackWrite;
 
     private RolloutTimeline(ObjectStore store, string ns, string deployment, string goodRevision)
     {
@@ -30,10 +33,22 @@ public sealed class RolloutTimeline : IDisposable
     }
 
     /// <summary>The first failing pod (name, exit code and reason of its container) and when its termination was stored.</summary>
-    public (string Pod, string Termination, TimeSpan At)? FirstFailure { get; private set; }
+    public (string Pod, string Termination, TimeSpan At)? FirstFailure
+    {
+        get
+        {
+            lock (_gate) return _firstFailure;
+        }
+    }
 
     /// <summary>When the Deployment's template went back to the good revision.</summary>
-    public TimeSpan? RollbackWrite { get; private set; }
+    public TimeSpan? RollbackWrite
+    {
+        get
+        {
+            lock (_gate) return _rollbackWrite;
+        }
+    }
 
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
@@ -49,7 +64,8 @@ public sealed class RolloutTimeline : IDisposable
         {
             await foreach (var change in watch.Events.ReadAllAsync(_stop.Token))
             {
-                if (change.Type is WatchEventType.Added or WatchEventType.Modified) onChange(change.Object);
+                if (change.Type is not (WatchEventType.Added or WatchEventType.Modified)) continue;
+                lock (_gate) onChange(change.Object);
             }
         }
         catch (OperationCanceledException)
@@ -60,22 +76,22 @@ public sealed class RolloutTimeline : IDisposable
 
     private void OnPod(JsonObject pod)
     {
-        if (FirstFailure is not null || (string?)pod["metadata"]?["labels"]?[EngineLabels.Revision] is not { } revision || revision == _goodRevision) return;
+        if (_firstFailure is not null || (string?)pod["metadata"]?["labels"]?[EngineLabels.Revision] is not { } revision || revision == _goodRevision) return;
         foreach (var status in (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
         {
             var terminated = status["state"]?["terminated"] ?? status["lastState"]?["terminated"];
             if (terminated is null || (int?)terminated["exitCode"] == 0) continue;
-            FirstFailure = ((string)pod["metadata"]!["name"]!, $"exit code {terminated["exitCode"]} ({terminated["reason"]})", Clock.Elapsed);
+            _firstFailure = ((string)pod["metadata"]!["name"]!, $"exit code {terminated["exitCode"]} ({terminated["reason"]})", Clock.Elapsed);
             return;
         }
     }
 
     private void OnDeployment(JsonObject deployment)
     {
-        if ((string?)deployment["metadata"]?["name"] != _deployment || RollbackWrite is not null) return;
+        if ((string?)deployment["metadata"]?["name"] != _deployment || _rollbackWrite is not null) return;
         var revision = (string?)deployment["spec"]?["template"]?["metadata"]?["labels"]?[EngineLabels.Revision];
         if (revision != _goodRevision) _leftGood = true;
-        else if (_leftGood) RollbackWrite = Clock.Elapsed;
+        else if (_leftGood) _rollbackWrite = Clock.Elapsed;
     }
 
     public void Dispose()
