@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmOperator.Operator.Cli;
+using LlmOperator.Operator.Webhooks;
 
 // Host wiring only: each command lives in Cli/.
 var root = new RootCommand("LLM Operator: validates, rolls out and rolls back ModelDeployments.")
@@ -7,8 +8,9 @@ var root = new RootCommand("LLM Operator: validates, rolls out and rolls back Mo
     ValidateCommand.Create(),
     CrdsCommand.Create(),
     ClusterCommand.Create(),
-    RunCommand.Create(),
+    RunCommand.Create(new WebhookHostExtension()),
     WebhookConfigCommand.Create(),
+    UpCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -18,4 +20,6 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine("Run with --help for usage.");
     return 2;
 }
-return parse.Invoke();
+// Signals belong to the commands (the web host's graceful shutdown, `cluster` and `up` stopping their processes):
+// System.CommandLine's own handler would cancel the action and force an exit after 2 s, cutting that short.
+return parse.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });

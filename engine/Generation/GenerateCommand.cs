@@ -15,7 +15,7 @@ public sealed class GenerateCommand
 {
     public const int DefaultMaxNumBatchedTokens = 2048;
 
-    private readonly Option<string> _model = new(Fields.FlagFor(Fields.Model)) { Description = "Hugging Face checkpoint directory.", Required = true };
+    private readonly Option<string> _model = new(Fields.FlagFor(Fields.Model)) { Description = "Hugging Face checkpoint directory, or a hub id (ORG/NAME) in the Hugging Face cache.", Required = true };
     private readonly Option<string?> _prompt = new("--prompt") { Description = "Text to complete (encoded with the model's tokenizer.json, BOS first)." };
     private readonly Option<string?> _tokenIds = new("--token-ids") { Description = "Prompt token ids, separated by spaces or commas, e.g. \"1 2 3\"." };
     private readonly Option<int> _maxTokens = new("--max-tokens") { Description = "Tokens to generate.", DefaultValueFactory = _ => 16 };

@@ -18,7 +18,7 @@ public sealed class ServeCommand
 
     private readonly Option<string> _model = new(Fields.FlagFor(Fields.Model))
     {
-        Description = "Directory with a Hugging Face config.json, or a catalog name (e.g. llmoperator/tiny-llama4).",
+        Description = "Directory with a Hugging Face config.json, a hub id (ORG/NAME) in the Hugging Face cache ($HF_HUB_CACHE), or a catalog name.",
         Required = true,
     };
 

@@ -16,7 +16,20 @@ public sealed record OperatorOptions
 
     public int MetricsPort { get; init; } = 8080;
 
-    public int WebhookPort { get; init; } = 9443;
+    /// <summary>HTTPS port of the admission webhooks (<c>--webhook-port</c>; 0 = any free port); null serves none.</summary>
+    public int? WebhookPort { get; init; }
+
+    /// <summary>The webhooks' listen address; null listens on every interface (in a pod), loopback for local runs.</summary>
+    public System.Net.IPAddress? WebhookAddress { get; init; }
+
+    /// <summary>The operator's namespace: the webhook Service's and the certificate Secret's.</summary>
+    public string WebhookNamespace { get; init; } = "llm-operator";
+
+    /// <summary>A mounted kubernetes.io/tls Secret (tls.crt, tls.key, ca.crt) for the webhooks; null: generated.</summary>
+    public string? WebhookCertificateDirectory { get; init; }
+
+    /// <summary>Keep the generated webhook certificate in this Secret, shared by the replicas; null: in memory.</summary>
+    public string? WebhookCertificateSecret { get; init; }
 
     /// <summary>Where the leader-election Lease lives.</summary>
     public string LeaseNamespace { get; init; } = "default";

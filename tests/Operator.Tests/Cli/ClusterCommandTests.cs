@@ -27,6 +27,23 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    public async Task Run_Should_PrintTheModelCache_When_ModelCacheIsGiven()
+    {
+        var cache = Directory.CreateTempSubdirectory("cluster-cmd-cache-").FullName;
+        var stderr = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var run = ClusterCommand.RunAsync(ClusterCommand.Options(0, null, gpus: 0, nodes: 1, modelCache: cache),
+            TextWriter.Null, TextWriter.Synchronized(stderr), stop.Token);
+
+        while (!stderr.ToString().Contains("Press Ctrl+C") && !run.IsCompleted) await Task.Delay(50);
+        await stop.CancelAsync();
+
+        Assert.Equal(ClusterCommand.Stopped, await run);
+        Assert.Contains($"Model cache (HF_HUB_CACHE of engine pods): {cache}", stderr.ToString());
+        Directory.Delete(cache);
+    }
+
+    [Fact]
     public async Task Run_Should_ExitTwo_When_NodesIsZero()
     {
         var stderr = new StringWriter();
