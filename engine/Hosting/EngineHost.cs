@@ -10,9 +10,10 @@ namespace LlmOperator.Engine.Hosting;
 
 /// <summary>
 /// The web host: Kestrel, the probes, the OpenAI API. Runs until SIGTERM (exit 0) or a reported failure (exit with
-/// its class's code). SIGTERM drains: <c>/ready</c> turns 503 at once, Kestrel stops accepting connections, and the
-/// requests in flight (and those still arriving on open connections) are served until done, for up to
-/// <see cref="DrainTimeout"/>, Kubernetes' default grace period, before the process exits.
+/// its class's code). SIGTERM drains: <c>/ready</c> turns 503 at once, connections are still accepted for
+/// <c>--shutdown-delay</c> (<see cref="ShutdownDelay"/>), then Kestrel stops accepting, and the requests in flight (and
+/// those still arriving on open connections) are served until done — all within <see cref="DrainTimeout"/>,
+/// Kubernetes' default grace period — before the process exits.
 /// </summary>
 public static class EngineHost
 {
@@ -70,6 +71,7 @@ public static class EngineHost
         services.AddSingleton<GenerationService>();
         services.AddSingleton(sp => new EngineMetrics(sp.GetRequiredService<IMeterFactory>(), options.ServedModelNames[0]));
         TelemetrySetup.Add(services, "llmoperator-engine");
+        services.AddHostedService<ShutdownDelay>();
         services.AddHostedService<StartupService>();
         if (options.Chaos.AfterTime is not null)
             services.AddHostedService<ChaosTimer>();

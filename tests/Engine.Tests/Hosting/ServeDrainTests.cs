@@ -38,6 +38,25 @@ public sealed class ServeDrainTests(TinyChunkedModel made) : IClassFixture<TinyC
         Assert.Equal(0, await engine.WaitForExitAsync());
     }
 
+    [Fact]
+    public async Task Serve_Should_AcceptNewConnectionsDuringTheShutdownDelay_When_SigtermArrives()
+    {
+        using var engine = EngineProcess.Start(["--model", made.Directory, "--served-model-name", "tiny", "--max-model-len", "256",
+            "--cpu-kv-cache-space", "0.01", "--shutdown-delay", "10"]);
+        await engine.WaitUntilReadyAsync();
+
+        await engine.SendSigtermAsync();
+        await UntilAsync(() => engine.Stdout.Contains("accepting connections for 10s more", StringComparison.Ordinal));
+        // A client that connects now (a proxy that has not yet seen the pod's deletion) is still served, on a new connection.
+        using var fresh = new HttpClient { BaseAddress = engine.Http.BaseAddress };
+        using var ready = await fresh.GetAsync("/ready");
+        using var completion = await fresh.PostAsJsonAsync("/v1/completions", new { model = "tiny", prompt = new[] { 1, 2, 3 }, max_tokens = 2 });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, completion.StatusCode);
+        Assert.Equal(0, await engine.WaitForExitAsync());
+    }
+
     /// <summary>The next server-sent event's data line, or null at the end of the stream.</summary>
     private static async Task<string?> ReadEventAsync(StreamReader body)
     {
