@@ -77,6 +77,7 @@ public static class EngineHost
             services.AddHostedService<ChaosTimer>();
 
         var app = builder.Build();
+        DrainingConnections.Use(app);
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), ApiPipeline.Use);
         TelemetrySetup.MapMetrics(app);
         HealthEndpoints.Map(app);

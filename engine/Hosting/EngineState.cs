@@ -29,6 +29,9 @@ public sealed class EngineState
 
     public void MarkStarted(ComputeDevice device) => Volatile.Write(ref _device, device);
 
+    /// <summary>SIGTERM arrived: the engine drains.</summary>
+    public bool IsStopping => _stopping;
+
     public void MarkStopping() => _stopping = true;
 
     /// <summary>Records <paramref name="failure"/> unless one is already recorded; true when this call recorded it.</summary>

@@ -54,6 +54,7 @@ public sealed class ServeDrainTests(TinyChunkedModel made) : IClassFixture<TinyC
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, completion.StatusCode);
+        Assert.True(completion.Headers.ConnectionClose, "a draining engine asks clients not to reuse the connection");
         Assert.Equal(0, await engine.WaitForExitAsync());
     }
 
