@@ -10,12 +10,18 @@ namespace LlmOperator.Engine.Hosting;
 
 /// <summary>
 /// The web host: Kestrel, the probes, the OpenAI API. Runs until SIGTERM (exit 0) or a reported failure (exit with
-/// its class's code).
+/// its class's code). SIGTERM drains: <c>/ready</c> turns 503 at once, connections are still accepted for
+/// <c>--shutdown-delay</c> (<see cref="ShutdownDelay"/>), then Kestrel stops accepting, and the requests in flight (and
+/// those still arriving on open connections) are served until done — all within <see cref="DrainTimeout"/>,
+/// Kubernetes' default grace period — before the process exits.
 /// </summary>
 public static class EngineHost
 {
     /// <summary>Exit code for a host that cannot start (e.g. the port is taken); no termination message, logs say why.</summary>
     public const int StartFailedExitCode = 1;
+
+    /// <summary>How long a stopping engine lets requests in flight finish (the pod's default terminationGracePeriodSeconds).</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(ServeOptions options, ModelArchitecture model, CancellationToken cancellation)
     {
@@ -54,6 +60,7 @@ public static class EngineHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = DrainTimeout);
         services.AddSingleton(options);
         services.AddSingleton(model);
         services.AddSingleton(options.Chaos);
@@ -64,11 +71,13 @@ public static class EngineHost
         services.AddSingleton<GenerationService>();
         services.AddSingleton(sp => new EngineMetrics(sp.GetRequiredService<IMeterFactory>(), options.ServedModelNames[0], options.MeterName));
         TelemetrySetup.Add(services, "llmoperator-engine", options.MeterName);
+        services.AddHostedService<ShutdownDelay>();
         services.AddHostedService<StartupService>();
         if (options.Chaos.AfterTime is not null)
             services.AddHostedService<ChaosTimer>();
 
         var app = builder.Build();
+        DrainingConnections.Use(app);
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), ApiPipeline.Use);
         TelemetrySetup.MapMetrics(app);
         HealthEndpoints.Map(app);

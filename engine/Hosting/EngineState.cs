@@ -18,9 +18,19 @@ public sealed class EngineState
 
     public bool IsReady => Device is not null && Failure is null && !_stopping;
 
+    /// <summary>
+    /// Whether <c>/v1/*</c> requests are served: started and not failed. A stopping engine still serves what reaches
+    /// it (requests on connections opened before SIGTERM) while the host drains, so a rollout that deletes this pod
+    /// fails no request: <c>/ready</c> already says 503, which takes the pod out of the Service's endpoints.
+    /// </summary>
+    public bool IsServing => Device is not null && Failure is null;
+
     public string Status => Failure is not null ? "failed" : _stopping ? "stopping" : Device is not null ? "ready" : "starting";
 
     public void MarkStarted(ComputeDevice device) => Volatile.Write(ref _device, device);
+
+    /// <summary>SIGTERM arrived: the engine drains.</summary>
+    public bool IsStopping => _stopping;
 
     public void MarkStopping() => _stopping = true;
 

@@ -119,10 +119,18 @@ public sealed class ServeCommand
         DefaultValueFactory = _ => ServeOptions.DefaultCpuKvCacheSpaceGiB,
     };
 
+    private readonly Option<double> _shutdownDelay = new("--shutdown-delay")
+    {
+        Description = "Seconds a stopping engine keeps accepting connections after SIGTERM (/ready already 503), so that " +
+            "endpoints and proxies stop routing to it before its listener closes (a preStop sleep, built in).",
+        DefaultValueFactory = _ => ServeOptions.DefaultShutdownDelay.TotalSeconds,
+    };
+
     public ServeCommand()
     {
         Require(_maxQueuedRequests, v => v >= 0, "--max-queued-requests must not be negative.");
         Require(_cpuKvCacheSpace, v => v > 0, "--cpu-kv-cache-space must be a positive number of GiB.");
+        Require(_shutdownDelay, v => v is >= 0 and <= 600, "--shutdown-delay must be between 0 and 600 seconds.");
         _chaosFailure.AcceptOnlyFromAmong([.. ChaosFailures.Names]);
         Require(_port, v => v is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         Require(_chaosAfterRequests, v => v is null or >= 1, "--chaos-after-requests must be at least 1.");
@@ -173,6 +181,7 @@ public sealed class ServeCommand
             ApiKey = result.GetValue(_apiKey),
             MaxQueuedRequests = result.GetValue(_maxQueuedRequests),
             CpuKvCacheSpaceGiB = result.GetValue(_cpuKvCacheSpace),
+            ShutdownDelay = TimeSpan.FromSeconds(result.GetValue(_shutdownDelay)),
         };
     }
 
@@ -211,6 +220,6 @@ public sealed class ServeCommand
     [
         _model, _tensorParallelSize, _maxModelLen, _blockSize, _gpuMemoryUtilization, _maxNumSeqs, _maxNumBatchedTokens,
         _dtype, _host, _port, _servedModelName, _terminationLogPath, _chaosFailure, _chaosAfterRequests, _chaosAfterSeconds,
-        _apiKey, _maxQueuedRequests, _cpuKvCacheSpace,
+        _apiKey, _maxQueuedRequests, _cpuKvCacheSpace, _shutdownDelay,
     ];
 }

@@ -43,4 +43,12 @@ public sealed record ServeOptions
 
     public const int DefaultMaxQueuedRequests = 1024;
     public const double DefaultCpuKvCacheSpaceGiB = 1.0;
+
+    /// <summary>
+    /// How long a stopping engine keeps accepting connections after SIGTERM (--shutdown-delay): a connection a proxy
+    /// opened just before the pod's deletion was stored is still served. Rollouts wait this long per replaced pod.
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; init; } = DefaultShutdownDelay;
+
+    public static readonly TimeSpan DefaultShutdownDelay = TimeSpan.FromSeconds(2);
 }

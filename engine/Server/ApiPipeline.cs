@@ -44,7 +44,7 @@ public static class ApiPipeline
     private static async Task GateAndCountAsync(HttpContext context, RequestDelegate next)
     {
         var state = context.RequestServices.GetRequiredService<EngineState>();
-        if (!state.IsReady)
+        if (!state.IsServing)
             throw new OpenAiException(StatusCodes.Status503ServiceUnavailable, $"The engine is {state.Status}.", "server_error", "not_ready");
         if (context.RequestServices.GetRequiredService<ChaosTrigger>().OnApiRequest() is { } kind)
         {

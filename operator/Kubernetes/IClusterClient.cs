@@ -34,6 +34,13 @@ public interface IClusterClient
     Task<T?> PatchAsync<T>(string @namespace, string name, string mergePatchJson, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 
+    /// <summary>
+    /// A strategic merge patch of the status subresource (Pod only: the readiness-gate condition, merged into
+    /// <c>status.conditions</c> by type so that the kubelet's conditions stay); null when the object does not exist.
+    /// </summary>
+    Task<T?> PatchStatusAsync<T>(string @namespace, string name, string strategicMergePatchJson, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+
     /// <summary>Deletes with background propagation; false when it was already gone.</summary>
     Task<bool> DeleteAsync<T>(string @namespace, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>;

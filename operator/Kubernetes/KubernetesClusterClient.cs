@@ -78,6 +78,22 @@ public sealed class KubernetesClusterClient(IKubernetes kubernetes, ResiliencePi
         }
     }
 
+    public async Task<T?> PatchStatusAsync<T>(string @namespace, string name, string strategicMergePatchJson, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var api = Api<T>();
+        var patchStatus = api.PatchStatus ?? throw new NotSupportedException($"The operator patches no {api.Kind} status.");
+        var patch = new V1Patch(strategicMergePatchJson, V1Patch.PatchType.StrategicMergePatch);
+        try
+        {
+            return await CallAsync("patch-status", api.Kind, @namespace, name, ct => patchStatus(@namespace, name, patch, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public async Task<bool> DeleteAsync<T>(string @namespace, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {

@@ -13,7 +13,8 @@ internal sealed record ResourceApi<T>(
     Func<T, CancellationToken, Task<T>> Replace,
     Func<T, CancellationToken, Task<T>>? ReplaceStatus,
     Func<string, string, V1Patch, CancellationToken, Task<T>> Patch,
-    Func<string, string, V1DeleteOptions, CancellationToken, Task> Delete);
+    Func<string, string, V1DeleteOptions, CancellationToken, Task> Delete,
+    Func<string, string, V1Patch, CancellationToken, Task<T>>? PatchStatus = null);
 
 /// <summary>The calls of each kind the operator touches, on KubernetesClient's typed APIs.</summary>
 internal static class ResourceApis
@@ -75,7 +76,8 @@ internal static class ResourceApis
         (o, ct) => k.CoreV1.ReplaceNamespacedPodAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
         null,
         (ns, n, p, ct) => k.CoreV1.PatchNamespacedPodAsync(p, n, ns, cancellationToken: ct),
-        (ns, n, d, ct) => k.CoreV1.DeleteNamespacedPodAsync(n, ns, d, cancellationToken: ct));
+        (ns, n, d, ct) => k.CoreV1.DeleteNamespacedPodAsync(n, ns, d, cancellationToken: ct),
+        (ns, n, p, ct) => k.CoreV1.PatchNamespacedPodStatusAsync(p, n, ns, cancellationToken: ct));
 
     private static ResourceApi<V1ConfigMap> ConfigMaps(IKubernetes k) => new(
         "ConfigMap",

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using LlmOperator.Operator.Entities;
@@ -18,12 +17,12 @@ public sealed partial class ModelDeploymentReconciler
     /// <summary>How soon to look again after a probe failed without the pod crashing (a crash arrives as a pod event).</summary>
     public static readonly TimeSpan ProbeRetry = TimeSpan.FromSeconds(10);
 
-    /// <summary>Pods that answered the probe, by revision and pod uid: a pod is probed once, not on every reconcile.</summary>
-    private readonly ConcurrentDictionary<string, string> _probed = new(StringComparer.Ordinal);
-
     /// <summary>
-    /// A revision is good only when all its replicas have been Ready for minReadySeconds and a long-context request
-    /// succeeded through each pod. Returns what the status says about progress, and when to look again.
+    /// Opens the readiness gate of each pod of the running revision that the long-context probe went through, then
+    /// calls the revision good once all its replicas have been Ready (so: proven) for minReadySeconds. Pods are proven
+    /// one by one as their containers become ready, not all at the end: behind the gate a pod is unavailable until
+    /// proven, and a rolling update (no surge, one unavailable) replaces the next old pod only after that.
+    /// Returns what the status says about progress, and when to look again.
     /// </summary>
     private async Task<(string Progress, TimeSpan? Requeue)> ProveAsync(V1Alpha1ModelDeployment md, RolloutPlan plan, V1Deployment deployment,
         RevisionPods observed, ModelArchitecture? model, List<Revision> revisions, CancellationToken ct)
@@ -31,36 +30,47 @@ public sealed partial class ModelDeploymentReconciler
         var target = plan.Target;
         int want = plan.Replicas, ready = observed.ReadyPods.Count;
         if (want == 0) return (plan.Mode == RolloutMode.ScaledToZero ? "" : "spec.replicas is 0.", null);
+        var probe = LongContextProbe.For(md, model ?? throw new InvalidOperationException("a valid spec has a model"));
+        if (await OpenGatesAsync(target, observed, probe, ct).ConfigureAwait(false) is { } failure)
+            return (failure, ProbeRetry);
         if (target.Outcome == RevisionOutcome.Good)
             return ($"{ready}/{want} replicas of revision {target.Hash} Ready.", null);
         if (ready < want || observed.Pods.Count != want)
-            return ($"Rolling out revision {target.Hash}: {ready}/{want} replicas Ready" +
+            return ($"Rolling out revision {target.Hash}: {ready}/{want} replicas Ready and proven" +
                     $" ({deployment.Status?.UpdatedReplicas ?? 0} updated, {deployment.Status?.Replicas ?? 0} in all).", null);
         var minReady = TimeSpan.FromSeconds(md.Spec.Rollout.MinReadySeconds);
         var readyFor = Now() - observed.AllReadySince!.Value;
         if (readyFor < minReady)
         {
             var left = minReady - readyFor;
-            return ($"All {want} replicas of revision {target.Hash} Ready; proven after minReadySeconds ({left.TotalSeconds:0}s left).", left);
-        }
-        var probe = LongContextProbe.For(md, model ?? throw new InvalidOperationException("a valid spec has a model"));
-        // Every unproven pod at once: a revision that crashes on the probe then fails on all its nodes together, which
-        // is what tells a bad spec from a bad node.
-        var pending = observed.ReadyPods.Select(r => r.Pod).Where(p => !_probed.ContainsKey($"{target.Hash}/{p.Metadata.Uid}")).ToList();
-        var results = await Task.WhenAll(pending.Select(async pod => (Pod: pod, Result: await _prober.ProbeAsync(probe, pod, ct).ConfigureAwait(false))))
-            .ConfigureAwait(false);
-        if (_probed.Count > 4096) _probed.Clear();
-        foreach (var (pod, result) in results.Where(r => r.Result.Succeeded)) _probed[$"{target.Hash}/{pod.Metadata.Uid}"] = result.Detail;
-        if (results.FirstOrDefault(r => !r.Result.Succeeded) is { Pod: not null } failed)
-        {
-            _logger.LogWarning("Long-context probe of pod {Pod} (revision {Revision}) failed: {Detail}", failed.Pod.Metadata.Name, target.Hash, failed.Result.Detail);
-            return ($"Revision {target.Hash}: the long-context probe ({probe.PromptTokens} tokens) failed on pod {failed.Pod.Metadata.Name}: {failed.Result.Detail}", ProbeRetry);
+            return ($"All {want} replicas of revision {target.Hash} Ready and proven; good after minReadySeconds ({left.TotalSeconds:0}s left).", left);
         }
         var message = $"All {want} replicas Ready for {md.Spec.Rollout.MinReadySeconds}s; the long-context probe ({probe.PromptTokens} tokens, " +
                       $"{probe.ChunkBoundaries} attention-chunk boundaries) was answered by every pod.";
         Put(revisions, await _revisions.MarkAsync(target, RevisionOutcome.Good, "Verified", message, md.Metadata.Generation ?? 0, null, null, ct).ConfigureAwait(false));
         await _events.RecordAsync(md, EventRecorder.Normal, "RevisionGood", $"Revision {target.Hash} is good: {message}", ct).ConfigureAwait(false);
         return ($"{want}/{want} replicas of revision {target.Hash} Ready.", null);
+    }
+
+    /// <summary>
+    /// Probes every pod of the revision whose containers are ready and that is not proven yet — all at once: a
+    /// revision that crashes on the probe then fails on all its nodes together, which is what tells a bad spec from a
+    /// bad node — and sets the proven condition on each that answered. A good revision's pods are probed too (a
+    /// recreated pod, a rollback's pods): each waits behind its own gate. Returns the first failure, or null.
+    /// </summary>
+    private async Task<string?> OpenGatesAsync(Revision target, RevisionPods observed, LongContextProbe probe, CancellationToken ct)
+    {
+        var pending = observed.ContainersReadyPods.Where(p => !ProvenGate.IsProven(p)).ToList();
+        var results = await Task.WhenAll(pending.Select(async pod => (Pod: pod, Result: await _prober.ProbeAsync(probe, pod, ct).ConfigureAwait(false))))
+            .ConfigureAwait(false);
+        foreach (var (pod, result) in results.Where(r => r.Result.Succeeded))
+        {
+            await _client.PatchStatusAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name, ProvenGate.ProvenPatch(result.Detail, Now()), ct)
+                .ConfigureAwait(false);
+        }
+        if (results.FirstOrDefault(r => !r.Result.Succeeded) is not { Pod: not null } failed) return null;
+        _logger.LogWarning("Long-context probe of pod {Pod} (revision {Revision}) failed: {Detail}", failed.Pod.Metadata.Name, target.Hash, failed.Result.Detail);
+        return $"Revision {target.Hash}: the long-context probe ({probe.PromptTokens} tokens) failed on pod {failed.Pod.Metadata.Name}: {failed.Result.Detail}";
     }
 
     /// <summary>

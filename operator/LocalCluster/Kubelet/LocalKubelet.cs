@@ -109,6 +109,9 @@ public sealed class LocalKubelet(ObjectStore store, KubeletOptions? options = nu
         if (_workers.TryGetValue(uid, out var worker))
         {
             if (deleting) BeginStop(worker, GracePeriod(worker.Pod, pod), releaseFinalizer: true);
+            // A readiness-gate condition set by a controller changes Ready: recompute (a status that comes out the
+            // same is not written, so this does not loop on the kubelet's own writes).
+            else if (worker.Pod.Spec.ReadinessGates is { Count: > 0 }) worker.StatusChanged();
             return;
         }
 

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using LlmOperator.Operator.Entities;
+using LlmOperator.Operator.Reconciliation.Probing;
 
 namespace LlmOperator.Operator.Reconciliation.DesiredState;
 
@@ -96,6 +97,9 @@ public static class EngineDeploymentBuilder
             Spec = new V1PodSpec
             {
                 Containers = [container],
+                // Ready (and so in the Service's endpoints, and available to the rollout) only once the operator's
+                // long-context probe went through this pod.
+                ReadinessGates = [ProvenGate.Gate],
                 Volumes = [new V1Volume { Name = "dshm", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } }, .. mount.Volumes],
                 TerminationGracePeriodSeconds = 30,
                 SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },

@@ -4,6 +4,7 @@ using LlmOperator.Operator.Entities;
 using LlmOperator.Operator.Failures;
 using LlmOperator.Operator.Kubernetes;
 using LlmOperator.Operator.Reconciliation.DesiredState;
+using LlmOperator.Operator.Reconciliation.Probing;
 using LlmOperator.Operator.Reconciliation.Rollback;
 
 namespace LlmOperator.Operator.Reconciliation.Observation;
@@ -39,7 +40,7 @@ public sealed class PodObserver(IClusterClient client, TimeProvider clock)
             var condition = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
             if (condition?.Status == "True") ready.Add((pod, condition.LastTransitionTime ?? clock.GetUtcNow().UtcDateTime));
         }
-        return new RevisionPods(revision, live, failures, ready);
+        return new RevisionPods(revision, live, failures, ready, live.Where(ProvenGate.ContainersReady).ToList());
     }
 
     public static string? RevisionOf(V1Pod pod) =>

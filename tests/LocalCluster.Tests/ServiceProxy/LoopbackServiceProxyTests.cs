@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using k8s.Models;
+using LlmOperator.LocalCluster.Kubelet;
 using LlmOperator.LocalCluster.ServiceProxy;
 using LlmOperator.LocalCluster.Storage;
 using LlmOperator.LocalCluster.Tests.Kubelet;
@@ -39,6 +40,36 @@ public sealed class LoopbackServiceProxyTests
         Assert.Equal(3, answers.Count(x => x == "web-a"));
         Assert.Equal(3, answers.Count(x => x == "web-b"));
         Assert.All(answers.Zip(answers.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second)); // round robin
+    }
+
+    [Fact]
+    public async Task Proxy_Should_RouteToGatedPodOnlyOnceItsGateIsTrue_When_PodHasReadinessGate()
+    {
+        const string gate = "inference.llmoperator.dev/proven";
+        await using var cluster = await KubeletHarness.StartAsync();
+        await using var proxy = new LoopbackServiceProxy(cluster.Store);
+        await proxy.StartAsync(CancellationToken.None);
+        foreach (var name in new[] { "web-a", "web-g" })
+        {
+            var pod = KubeletHarness.ShellPod(name, "echo \"$HOSTNAME\" > who; exec python3 -m http.server \"$PORT\" --bind 127.0.0.1");
+            pod.Spec.Containers[0].Ports = [new V1ContainerPort { ContainerPort = 8080 }];
+            pod.Spec.Containers[0].ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/", Port = 8080 }, PeriodSeconds = 1 };
+            if (name == "web-g") pod.Spec.ReadinessGates = [new V1PodReadinessGate { ConditionType = gate }];
+            cluster.Create(pod);
+        }
+
+        var a = await cluster.WaitAsync("web-a", p => KubeletHarness.Condition(p, "Ready"), "Ready");
+        var g = await cluster.WaitAsync("web-g", p => KubeletHarness.Condition(p, "ContainersReady"), "ContainersReady");
+        cluster.Store.Create(BuiltInTypes.Services, Service("web", 80));
+        cluster.Store.Create(BuiltInTypes.Endpoints, Endpoints("web", [a, g], notReady: [])); // a lagging Endpoints controller
+        var url = await ResolveAsync(proxy, "web", 80);
+        for (var i = 0; i < 4; i++) Assert.Equal("web-a", (await GetAsync(new Uri(url, "/who"))).Trim());
+
+        StoreMutation.Mutate(cluster.Store, BuiltInTypes.Pods, "default", "web-g", ObjectStore.UpdateScope.Status,
+            pod => LlmOperator.LocalCluster.Scheduling.PodConditions.Set(StoreMutation.Child(pod, "status"), gate, true, "Proven", null, DateTime.UtcNow));
+        await cluster.WaitAsync("web-g", p => KubeletHarness.Condition(p, "Ready"), "Ready");
+
+        await WaitUntilAsync(async () => (await GetAsync(new Uri(url, "/who"))).Trim() == "web-g");
     }
 
     [Fact]

@@ -119,6 +119,31 @@ public sealed class FakeClusterClient : IClusterClient
         }
     }
 
+    /// <summary>A strategic merge patch of the status: objects merged, <c>conditions</c> merged by type (their patchMergeKey).</summary>
+    public Task<T?> PatchStatusAsync<T>(string @namespace, string name, string strategicMergePatchJson, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        lock (_gate)
+        {
+            Write("patch-status", @namespace, name, typeof(T));
+            if (!_objects.TryGetValue(Key<T>(@namespace, name), out var stored)) return Task.FromResult<T?>(null);
+            var patch = JsonNode.Parse(strategicMergePatchJson)!.AsObject();
+            var status = stored["status"]?.DeepClone().AsObject() ?? new JsonObject();
+            var conditions = status["conditions"] as JsonArray ?? new JsonArray();
+            foreach (var condition in (patch["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == (string?)condition["type"]);
+                if (existing is not null) conditions.Remove(existing);
+                conditions.Add(condition.DeepClone());
+            }
+            status["conditions"] = conditions;
+            var result = KubernetesJson.Deserialize<T>(stored.ToJsonString());
+            var withStatus = ToJson(result);
+            withStatus["status"] = status;
+            return Task.FromResult<T?>(Update(KubernetesJson.Deserialize<T>(withStatus.ToJsonString()), null, statusOnly: true));
+        }
+    }
+
     public Task<bool> DeleteAsync<T>(string @namespace, string name, CancellationToken cancellationToken) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)

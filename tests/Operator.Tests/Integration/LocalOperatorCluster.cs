@@ -3,6 +3,7 @@ using k8s.Models;
 using LlmOperator.LocalCluster;
 using LlmOperator.LocalCluster.Kubelet;
 using LlmOperator.LocalCluster.Kubelet.Containers;
+using LlmOperator.LocalCluster.ServiceProxy;
 using LlmOperator.Operator.Entities;
 using LlmOperator.Operator.Runtime;
 using LlmOperator.Operator.Runtime.Hosting;
@@ -12,8 +13,9 @@ namespace LlmOperator.Operator.Tests.Integration;
 
 /// <summary>
 /// The local control plane in this process (API server, controllers, scheduler, kubelet on two nodes) with the CRD
-/// installed, and the operator's own `run` host against it. The engine image runs as the kubelet's stand-in: the
-/// engine's HTTP contract, exit codes and termination messages (chaos flags included) without loading a model.
+/// installed, and the operator's own `run` host against it. The engine image runs as the kubelet's stand-in (the
+/// engine's HTTP contract, exit codes and termination messages, chaos flags included, without loading a model), or,
+/// given a Hugging Face cache holding the model, as this checkout's real engine processes.
 /// </summary>
 public sealed class LocalOperatorCluster : IAsyncDisposable
 {
@@ -25,11 +27,13 @@ public sealed class LocalOperatorCluster : IAsyncDisposable
     public LocalClusterHost Cluster { get; }
     public k8s.Kubernetes Client { get; }
 
-    public static async Task<LocalOperatorCluster> StartAsync()
+    /// <param name="modelCache">The nodes' Hugging Face hub cache: pods run the real engine, which loads the model from it.</param>
+    public static async Task<LocalOperatorCluster> StartAsync(string? modelCache = null)
     {
         var kubelet = new KubeletOptions
         {
-            Images = ImageMap.Default().With(new ImageRule(ImageMap.EngineRepository, ImageRuntime.StandIn)),
+            Images = modelCache is null ? ImageMap.Default().With(new ImageRule(ImageMap.EngineRepository, ImageRuntime.StandIn)) : ImageMap.Default(),
+            ModelCache = modelCache,
             CrashLoopBackOffInitial = TimeSpan.FromMilliseconds(200),
             CrashLoopBackOffMax = TimeSpan.FromSeconds(1),
         };
@@ -97,6 +101,15 @@ public sealed class LocalOperatorCluster : IAsyncDisposable
                 && md.Status!.ObservedGeneration >= md.Metadata.Generation;
         }, patience);
         return md;
+    }
+
+    /// <summary>Where clients reach a Service port: the service proxy's loopback listener, published on the Service.</summary>
+    public async Task<Uri> ServiceUrlAsync(string name, int port = 8000)
+    {
+        string? proxyPort = null;
+        await UntilAsync(async () => (await Client.CoreV1.ReadNamespacedServiceAsync(name, Ns)).Metadata.Annotations?
+            .TryGetValue(LoopbackServiceProxy.ProxyPortAnnotationPrefix + port, out proxyPort) == true);
+        return new Uri($"http://127.0.0.1:{proxyPort}/");
     }
 
     public async Task UntilAsync(Func<Task<bool>> condition, TimeSpan? patience = null)

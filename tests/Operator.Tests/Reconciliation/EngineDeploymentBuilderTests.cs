@@ -45,6 +45,18 @@ public sealed class EngineDeploymentBuilderTests
     }
 
     [Fact]
+    public void Build_Should_GatePodReadinessOnTheProbe_When_AnyRuntime()
+    {
+        foreach (var runtime in new[] { EngineRuntimeName.Engine, EngineRuntimeName.Vllm })
+        {
+            var spec = EngineDeploymentBuilder.Build(Resource(s => s.Engine.Runtime = runtime)).Spec.Template.Spec;
+
+            var gate = Assert.Single(spec.ReadinessGates);
+            Assert.Equal("inference.llmoperator.dev/proven", gate.ConditionType);
+        }
+    }
+
+    [Fact]
     public void Build_Should_RenderVllmServer_When_RuntimeIsVllm()
     {
         var resource = Resource(s => { s.Engine.Runtime = EngineRuntimeName.Vllm; s.Engine.RuntimeVersion = "0.8.4"; });

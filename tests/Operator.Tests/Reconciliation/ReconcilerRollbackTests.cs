@@ -148,7 +148,10 @@ public sealed class ReconcilerRollbackTests
         var (h, good, bad) = await BadRolloutAsync();
         using var _ = h;
 
-        // The probe kills one pod at a time: node-0's first, while node-1's is still Ready.
+        // The probe kills one pod at a time: node-0's first, while node-1's answered it and is Ready (proven).
+        h.Prober.Answer = pod => new LlmOperator.Operator.Reconciliation.Probing.ProbeResult(pod.Spec.NodeName == "node-1", "connection reset");
+        await h.SettleAsync(1);
+        Assert.Equal("True", h.Pods.Single(p => p.Metadata.Name == $"tiny-{bad}-1").Status.Conditions.Single(c => c.Type == "Ready").Status);
         h.FailPod($"tiny-{bad}-0", DeviceAssert);
         await h.ReconcileAsync();
         Assert.Equal(bad, h.DeployedRevision);
@@ -200,13 +203,13 @@ public sealed class ReconcilerRollbackTests
         using var h = new ReconcilerHarness();
         var first = await h.RolloutGoodAsync();
         h.EditSpec(s => s.Engine.MaxModelLen = 2048);
-        await h.SettleAsync(1);
+        await h.SettleAsync(2); // pods, then their proof, then Ready behind the gate
         var second = h.DeployedRevision!;
         Assert.Equal(RevisionOutcome.Good, h.RevisionOf(second).Outcome);
 
         h.Cluster.Mutate<V1Alpha1ModelDeployment>(ReconcilerHarness.Ns, ReconcilerHarness.Name,
             md => md.Metadata.Annotations = new Dictionary<string, string> { [EngineLabels.RollbackTo] = first });
-        await h.SettleAsync(1);
+        await h.SettleAsync(2);
 
         Assert.Equal(first, h.DeployedRevision);
         Assert.False(h.Resource.Metadata.Annotations?.ContainsKey(EngineLabels.RollbackTo) ?? false);

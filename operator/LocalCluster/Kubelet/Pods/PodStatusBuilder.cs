@@ -8,7 +8,8 @@ namespace LlmOperator.LocalCluster.Kubelet.Pods;
 /// <summary>
 /// The pod status the kubelet reports, from its container records: the phase by the kubelet's getPhase rules,
 /// the conditions it owns (PodReadyToStartContainers, Initialized, ContainersReady, Ready) and the container
-/// statuses; the loopback address as podIP and hostIP. Conditions owned by others (PodScheduled) are kept.
+/// statuses; the loopback address as podIP and hostIP. Conditions owned by others (PodScheduled, readiness-gate
+/// conditions) are kept, and Ready needs every readiness gate's condition True as well as ready containers.
 /// </summary>
 internal static class PodStatusBuilder
 {
@@ -46,9 +47,31 @@ internal static class PodStatusBuilder
             PodConditions.Set(status, "Initialized", true, completed ? "PodCompleted" : null, null, now);
         }
 
-        PodConditions.Set(status, "ContainersReady", unready.Count == 0 && !completed, reason, message, now);
-        PodConditions.Set(status, "Ready", unready.Count == 0 && !completed, reason, message, now);
+        var containersReady = unready.Count == 0 && !completed;
+        PodConditions.Set(status, "ContainersReady", containersReady, reason, message, now);
+        var gates = containersReady ? UnmetReadinessGates(pod) : null;
+        if (gates is not null) (reason, message) = ("ReadinessGatesNotReady", gates);
+        PodConditions.Set(status, "Ready", containersReady && gates is null, reason, message, now);
         return !JsonNode.DeepEquals(before, status);
+    }
+
+    /// <summary>
+    /// kubelet GeneratePodReadyCondition: with <c>spec.readinessGates</c> a pod is Ready only when every gate's
+    /// condition (set in the status by another controller, kept by the kubelet) is True. Null when all are met,
+    /// else the kubelet's message for the unmet ones.
+    /// </summary>
+    public static string? UnmetReadinessGates(JsonObject pod)
+    {
+        var unmet = new List<string>();
+        foreach (var gate in (pod["spec"]?["readinessGates"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var type = (string?)gate["conditionType"] ?? "";
+            var value = PodConditions.Status(pod, type);
+            if (value is null) unmet.Add($"corresponding condition of pod readiness gate \"{type}\" does not exist.");
+            else if (value != "True") unmet.Add($"the status of pod readiness gate \"{type}\" is not \"True\", but {value}");
+        }
+
+        return unmet.Count == 0 ? null : string.Join(", ", unmet);
     }
 
     /// <summary>

@@ -31,6 +31,23 @@ public sealed class EndpointSubsetsTests
     }
 
     [Fact]
+    public void Build_Should_ListGatedPodAsNotReady_When_ContainersReadyButGateNotTrue()
+    {
+        var gated = Pod("gated", ready: false);
+        gated.Spec.ReadinessGates = [new V1PodReadinessGate { ConditionType = "inference.llmoperator.dev/proven" }];
+        gated.Status.Conditions =
+        [
+            new V1PodCondition { Type = "ContainersReady", Status = "True" },
+            new V1PodCondition { Type = "Ready", Status = "False", Reason = "ReadinessGatesNotReady" },
+        ];
+
+        var subset = Assert.Single(EndpointSubsets.Build(Service(new V1ServicePort { Port = 8000 }), [gated, Pod("open", ready: true)]));
+
+        Assert.Equal(["open"], subset.Addresses.Select(a => a.TargetRef.Name));
+        Assert.Equal(["gated"], subset.NotReadyAddresses.Select(a => a.TargetRef.Name));
+    }
+
+    [Fact]
     public void Build_Should_SkipPodsWithoutIpFinishedOrTerminating_And_PodsLackingTheNamedPort()
     {
         var service = Service(new V1ServicePort { Port = 80, TargetPort = "metrics" });

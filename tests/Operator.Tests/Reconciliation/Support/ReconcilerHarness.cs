@@ -88,8 +88,9 @@ public sealed class ReconcilerHarness : IDisposable
     });
 
     /// <summary>
-    /// What the Deployment controller, ReplicaSets and kubelet would do: one Ready pod per replica of the current
-    /// template, on nodes node-0, node-1, ...; pods of other templates removed; the Deployment's status caught up.
+    /// What the Deployment controller, ReplicaSets and kubelet would do: one pod with ready containers per replica of
+    /// the current template, on nodes node-0, node-1, ... (Ready once its readiness gate is True); pods of other
+    /// templates removed; the Deployment's status caught up.
     /// </summary>
     public void RunDeploymentController()
     {
@@ -111,7 +112,8 @@ public sealed class ReconcilerHarness : IDisposable
         }
         foreach (var extra in existing.Where(p => int.Parse(p.Spec.NodeName["node-".Length..]) >= replicas))
             Cluster.Remove<V1Pod>(Ns, extra.Metadata.Name);
-        int ready = Pods.Count(p => p.Status.ContainerStatuses[0].Ready);
+        foreach (var pod in Pods) Cluster.Mutate<V1Pod>(Ns, pod.Metadata.Name, ApplyReadinessGates);
+        int ready = Pods.Count(p => p.Status.Conditions.Any(c => c.Type == "Ready" && c.Status == "True"));
         Cluster.Mutate<V1Deployment>(Ns, Name, d => d.Status = new V1DeploymentStatus
         {
             ObservedGeneration = d.Metadata.Generation,
@@ -133,20 +135,43 @@ public sealed class ReconcilerHarness : IDisposable
         {
             ExitCode = exitCode, Reason = "Error", Message = message, FinishedAt = Clock.GetUtcNow().UtcDateTime,
         } };
-        p.Status.Conditions = [new V1PodCondition { Type = "Ready", Status = "False" }];
+        p.Status.Conditions = [.. p.Status.Conditions.Where(c => c.Type is not ("Ready" or "ContainersReady")),
+            new V1PodCondition { Type = "ContainersReady", Status = "False" }, new V1PodCondition { Type = "Ready", Status = "False" }];
     });
+
+    /// <summary>
+    /// The kubelet's Ready: containers ready and every readiness gate's condition True (set by the operator after its
+    /// probe); lastTransitionTime moves only when Ready flips.
+    /// </summary>
+    public void ApplyReadinessGates(V1Pod pod)
+    {
+        bool containersReady = pod.Status.Conditions.Any(c => c.Type == "ContainersReady" && c.Status == "True");
+        bool gatesMet = (pod.Spec.ReadinessGates ?? []).All(g => pod.Status.Conditions.Any(c => c.Type == g.ConditionType && c.Status == "True"));
+        var ready = containersReady && gatesMet ? "True" : "False";
+        var current = pod.Status.Conditions.FirstOrDefault(c => c.Type == "Ready");
+        if (current?.Status == ready) return;
+        pod.Status.Conditions = [.. pod.Status.Conditions.Where(c => c.Type != "Ready"),
+            new V1PodCondition { Type = "Ready", Status = ready, LastTransitionTime = Clock.GetUtcNow().UtcDateTime }];
+    }
 
     private V1Pod ReadyPod(string name, V1PodTemplateSpec template, string node) => new()
     {
         ApiVersion = "v1",
         Kind = "Pod",
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns, Labels = new Dictionary<string, string>(template.Metadata.Labels) },
-        Spec = new V1PodSpec { NodeName = node, Containers = template.Spec.Containers },
+        Spec = new V1PodSpec { NodeName = node, Containers = template.Spec.Containers, ReadinessGates = template.Spec.ReadinessGates },
         Status = new V1PodStatus
         {
             Phase = "Running",
             PodIP = "10.0.0.1",
-            Conditions = [new V1PodCondition { Type = "Ready", Status = "True", LastTransitionTime = Clock.GetUtcNow().UtcDateTime }],
+            Conditions =
+            [
+                new V1PodCondition { Type = "ContainersReady", Status = "True", LastTransitionTime = Clock.GetUtcNow().UtcDateTime },
+                new V1PodCondition
+                {
+                    Type = "Ready", Status = template.Spec.ReadinessGates is { Count: > 0 } ? "False" : "True", LastTransitionTime = Clock.GetUtcNow().UtcDateTime,
+                },
+            ],
             ContainerStatuses =
             [
                 new V1ContainerStatus
