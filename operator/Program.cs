@@ -9,6 +9,7 @@ var root = new RootCommand("LLM Operator: validates, rolls out and rolls back Mo
     ClusterCommand.Create(),
     RunCommand.Create(),
     WebhookConfigCommand.Create(),
+    BenchCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
