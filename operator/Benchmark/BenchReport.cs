@@ -21,6 +21,11 @@ public sealed record BenchReport
     public required long PeakRssBytes { get; init; }
     public required long RssWhenReadyBytes { get; init; }
     public required TimeSpan OperatorCpu { get; init; }
+
+    /// <summary>CPU time of this process: the local control plane (API server, controllers, kubelet) and the bench.</summary>
+    public required TimeSpan ClusterCpu { get; init; }
+
+    public required TimeSpan Elapsed { get; init; }
     public required IReadOnlyList<TrialResult> Trials { get; init; }
 
     public bool ReadyMet => AllReadyAfter is { } t && t < ReadyTarget;
@@ -54,6 +59,7 @@ public sealed record BenchReport
         Row(output, "operator peak memory (VmHWM)", Megabytes(PeakRssBytes), "< 200 MB", MemoryMet);
         Row(output, "  (RSS when all were Ready)", Megabytes(RssWhenReadyBytes));
         Row(output, "  (operator CPU time)", Seconds(OperatorCpu));
+        Row(output, "  (control plane + bench CPU time)", $"{Seconds(ClusterCpu)} in {Seconds(Elapsed)}");
         if (Trials.Count > 0)
         {
             string completed = $"{reactions.Count}/{Trials.Count} trials";

@@ -14,6 +14,7 @@ public sealed class OperatorBenchmark(BenchOptions options, TextWriter progress,
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken)
     {
         var machine = MachineInfo.Read();
+        long began = Stopwatch.GetTimestamp();
         progress.WriteLine($"Machine: {machine}");
         progress.WriteLine($"Starting the local cluster ({options.Nodes} nodes, {options.GpusPerNode} GPUs each)...");
         await using var cluster = await BenchCluster.StartAsync(options.Nodes, options.GpusPerNode, loggers, cancellationToken).ConfigureAwait(false);
@@ -44,6 +45,7 @@ public sealed class OperatorBenchmark(BenchOptions options, TextWriter progress,
             Histogram = metrics is null ? null : PrometheusHistogram.Parse(metrics, "llm_operator_reconcile_duration_seconds"),
             PeakRssBytes = last.PeakRssBytes, RssWhenReadyBytes = rssWhenReady, OperatorCpu = last.CpuTime,
             Trials = trials,
+            ClusterCpu = Process.GetCurrentProcess().TotalProcessorTime, Elapsed = Stopwatch.GetElapsedTime(began),
         };
     }
 
@@ -63,7 +65,8 @@ public sealed class OperatorBenchmark(BenchOptions options, TextWriter progress,
             await ((Task)Task.WhenAny(tracker.All, Task.Delay(TimeSpan.FromSeconds(5), timeout.Token))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var sample = memory.Last;
             progress.WriteLine($"  {Stopwatch.GetElapsedTime(start).TotalSeconds,5:0.0} s: {tracker.Count}/{options.Resources} Ready, " +
-                               $"operator RSS {(sample?.RssBytes ?? 0) / (1024 * 1024)} MB, CPU {sample?.CpuTime.TotalSeconds ?? 0:0.0} s");
+                               $"operator RSS {(sample?.RssBytes ?? 0) / (1024 * 1024)} MB, CPU {sample?.CpuTime.TotalSeconds ?? 0:0.0} s; " +
+                               $"control plane CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.0} s; load {MachineInfo.LoadNow()}");
         }
         cancellationToken.ThrowIfCancellationRequested();
         return (created, tracker.All.IsCompleted ? tracker.LastReadyAfter(start) : null);
