@@ -32,6 +32,7 @@ public sealed record BenchOptions
             throw new ArgumentException($"--rollback-trials must be between 0 and --resources ({Resources}) (got {RollbackTrials}): each trial uses its own resource.");
         if (Concurrency is < 1 or > 256) throw new ArgumentException($"--concurrency must be between 1 and 256 (got {Concurrency}).");
         if (ReadyTimeout <= TimeSpan.Zero) throw new ArgumentException($"--ready-timeout must be a positive number of seconds (got {ReadyTimeout.TotalSeconds}).");
+        if (TrialTimeout <= TimeSpan.Zero) throw new ArgumentException($"--trial-timeout must be a positive number of seconds (got {TrialTimeout.TotalSeconds}).");
         if (Nodes is < 1 or > 64) throw new ArgumentException($"--nodes must be between 1 and 64 (got {Nodes}).");
         return this;
     }

@@ -65,7 +65,7 @@ public sealed class OperatorBenchmark(BenchOptions options, TextWriter progress,
             await ((Task)Task.WhenAny(tracker.All, Task.Delay(TimeSpan.FromSeconds(5), timeout.Token))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var sample = memory.Last;
             progress.WriteLine($"  {Stopwatch.GetElapsedTime(start).TotalSeconds,5:0.0} s: {tracker.Count}/{options.Resources} Ready, " +
-                               $"operator RSS {(sample?.RssBytes ?? 0) / (1024 * 1024)} MB, CPU {sample?.CpuTime.TotalSeconds ?? 0:0.0} s; " +
+                               $"operator RSS {(sample?.RssBytes ?? 0) / (1024 * 1024)} MiB, CPU {sample?.CpuTime.TotalSeconds ?? 0:0.0} s; " +
                                $"control plane CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.0} s; load {MachineInfo.LoadNow()}");
         }
         cancellationToken.ThrowIfCancellationRequested();
