@@ -11,6 +11,7 @@ var root = new RootCommand("LLM Operator: validates, rolls out and rolls back Mo
     RunCommand.Create(new WebhookHostExtension()),
     WebhookConfigCommand.Create(),
     UpCommand.Create(),
+    BenchCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
