@@ -71,20 +71,20 @@ public static class LoadGenCommand
             }
             var rows = new List<(LevelResult Engine, LevelResult? LlamaCpp)>();
             int maxModelLen = (workload.MaxSequence + 16 + 15) / 16 * 16;
-            using (var server = await EngineServerLoad.StartAsync(modelDirectory, threads, levels.Max(), maxModelLen))
+            // Level by level, engine then llama.cpp, so both sides of a row see the same machine: on a shared host the
+            // load drifts over a run, and all-engine-then-all-llama.cpp would charge the drift to one side. The idle
+            // server waits (its loop sleeps on its channel) while llama.cpp runs.
+            using var server = await EngineServerLoad.StartAsync(modelDirectory, threads, levels.Max(), maxModelLen);
+            foreach (int c in levels)
             {
-                foreach (int c in levels)
-                {
-                    Console.Error.WriteLine($"loadgen: engine, concurrency {c}");
-                    rows.Add((await server.RunAsync(c, workload.Requests(c, config.VocabSize)), null));
-                    Console.Error.WriteLine($"loadgen: {LoadReport.Line("engine", rows[^1].Engine)}");
-                }
-            }
-            for (int i = 0; i < levels.Length; i++)
-            {
-                Console.Error.WriteLine($"loadgen: llama.cpp, concurrency {levels[i]}");
-                rows[i] = (rows[i].Engine, LlamaCpp(gguf, threads, levels[i], workload.Requests(levels[i], config.VocabSize)));
-                if (rows[i].LlamaCpp is { } measured) Console.Error.WriteLine($"loadgen: {LoadReport.Line("llama.cpp", measured)}");
+                var requests = workload.Requests(c, config.VocabSize);
+                Console.Error.WriteLine($"loadgen: engine, concurrency {c} (load average {LoadAverage()})");
+                var engine = await server.RunAsync(c, requests);
+                Console.Error.WriteLine($"loadgen: {LoadReport.Line("engine", engine)}");
+                Console.Error.WriteLine($"loadgen: llama.cpp, concurrency {c} (load average {LoadAverage()})");
+                var llama = LlamaCpp(gguf, threads, c, requests);
+                if (llama is not null) Console.Error.WriteLine($"loadgen: {LoadReport.Line("llama.cpp", llama)}");
+                rows.Add((engine, llama));
             }
             return LoadReport.Format(modelDirectory, workload, threads, rows);
         }
@@ -93,6 +93,10 @@ public static class LoadGenCommand
             if (ggufPath is null && File.Exists(gguf)) File.Delete(gguf);
         }
     }
+
+    /// <summary>The 1-minute load average (Linux), so a report shows how busy the shared machine was; "?" elsewhere.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     /// <summary>A level llama.cpp could not finish (timeout, crash) is reported as missing, not fatal to the run.</summary>
     public static readonly TimeSpan LlamaCppTimeout = TimeSpan.FromMinutes(30);
