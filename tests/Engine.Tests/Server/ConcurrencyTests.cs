@@ -8,9 +8,10 @@ namespace LlmOperator.Engine.Tests.Server;
 /// cancelled midway: the others equal their solo greedy text, no KV block is left behind, the vLLM metrics add up.
 /// </summary>
 /// <remarks>
-/// Nothing here depends on timing: every wait is for a condition, bounded only to turn a hang into a failure. The one
-/// race a real server has is kept and accounted for exactly: the engine does not wait for a slow reader (its output
-/// channel is unbounded, as vLLM's is), so a starved client can hang up after its request already finished.
+/// Every wait is for a condition, bounded only to turn a hang into a failure. The one race a real server has is kept
+/// and accounted for exactly: the engine does not wait for a slow reader (its output channel is unbounded, as vLLM's
+/// is), so a starved client can hang up after its request already finished; only "at least one of the eight is
+/// still running when its client leaves" is assumed, which needs a client starved for 3898 engine steps to break.
 /// </remarks>
 [Collection(InProcessServers.Name)]
 public sealed class ConcurrencyTests(InProcessServer server)
