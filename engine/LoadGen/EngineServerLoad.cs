@@ -19,15 +19,15 @@ public sealed class EngineServerLoad : IDisposable
 
     private EngineServerLoad(Process server, HttpClient http) => (_server, _http) = (server, http);
 
-    public static async Task<EngineServerLoad> StartAsync(string model, int threads, int maxNumSeqs, int maxModelLen)
+    public static async Task<EngineServerLoad> StartAsync(string model, LoadSides sides, int maxNumSeqs, int maxModelLen)
     {
         int port = FreePort();
         var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet") start.ArgumentList.Add(typeof(EngineServerLoad).Assembly.Location);
         foreach (string a in new[] { "serve", "--model", model, "--host", "127.0.0.1", "--port", port.ToString(), "--max-num-seqs", maxNumSeqs.ToString(),
-                     "--max-model-len", maxModelLen.ToString(), "--termination-log-path", Path.Combine(Path.GetTempPath(), $"loadgen-{port}.log") })
+                     "--max-model-len", maxModelLen.ToString(), "--max-num-batched-tokens", Math.Max(sides.BatchTokens, maxNumSeqs).ToString(), "--termination-log-path", Path.Combine(Path.GetTempPath(), $"loadgen-{port}.log") })
             start.ArgumentList.Add(a);
-        start.Environment["OMP_NUM_THREADS"] = threads.ToString();
+        start.Environment["OMP_NUM_THREADS"] = sides.Threads.ToString();
         var server = Process.Start(start) ?? throw new InvalidOperationException("could not start the engine server.");
         server.OutputDataReceived += (_, _) => { };
         server.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine($"engine: {line}"); };

@@ -15,18 +15,21 @@ namespace LlmOperator.Engine.LoadGen;
 /// </summary>
 public static class LlamaCppLoad
 {
-    public static async Task<LevelResult> RunAsync(string gguf, int threads, int concurrency, IReadOnlyList<LoadRequest> requests)
+    /// <summary>llama.cpp's default n_batch (and LLamaSharp's), used for both sides unless loadgen is told otherwise.</summary>
+    public const int DefaultBatchTokens = 512;
+
+    public static async Task<LevelResult> RunAsync(string gguf, LoadSides sides, int concurrency, IReadOnlyList<LoadRequest> requests)
     {
         LlamaCppNative.Configure();
         int perSequence = (requests.Max(r => r.Prompt.Length + r.OutputTokens) + 16 + 255) / 256 * 256;
         var parameters = new ModelParams(gguf)
         {
             ContextSize = (uint)(perSequence * concurrency),
-            BatchSize = 512,
-            UBatchSize = 512,
+            BatchSize = (uint)sides.BatchTokens,
+            UBatchSize = (uint)sides.BatchTokens,
             SeqMax = (uint)concurrency,
-            Threads = threads,
-            BatchThreads = threads,
+            Threads = sides.Threads,
+            BatchThreads = sides.Threads,
             GpuLayerCount = 0,
             TypeK = GGMLType.GGML_TYPE_F32,
             TypeV = GGMLType.GGML_TYPE_F32,

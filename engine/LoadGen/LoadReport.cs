@@ -6,10 +6,10 @@ namespace LlmOperator.Engine.LoadGen;
 /// <summary>The load run as a Markdown table: both engines per concurrency level, and engine/llama.cpp ratios.</summary>
 public static class LoadReport
 {
-    public static string Format(string model, Workload workload, int threads, IReadOnlyList<(LevelResult Engine, LevelResult? LlamaCpp)> rows)
+    public static string Format(string model, Workload workload, LoadSides sides, IReadOnlyList<(LevelResult Engine, LevelResult? LlamaCpp)> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Model {model}; prompts {workload.PromptTokens / 2}..{workload.PromptTokens * 3 / 2} tokens, {workload.OutputTokens} output tokens each; {threads} threads; machine: {Environment.ProcessorCount} logical CPUs.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Model {model}; prompts {workload.PromptTokens / 2}..{workload.PromptTokens * 3 / 2} tokens, {workload.OutputTokens} output tokens each; {sides.Threads} threads; {sides.BatchTokens} tokens per step; machine: {Environment.ProcessorCount} logical CPUs.");
         text.AppendLine();
         text.AppendLine("| C | side | req/s | out tok/s | TTFT p50 ms | TTFT p99 ms | ITL p50 ms | ITL p99 ms |");
         text.AppendLine("|---|---|---|---|---|---|---|---|");

@@ -1,5 +1,11 @@
 namespace LlmOperator.Engine.LoadGen;
 
+/// <summary>
+/// What both sides share besides the workload: CPU threads, and tokens per step — the engine's
+/// <c>--max-num-batched-tokens</c> and llama.cpp's <c>n_batch</c>, so neither runs bigger steps than the other.
+/// </summary>
+public sealed record LoadSides(int Threads, int BatchTokens);
+
 /// <summary>One request of a load run: prompt token ids and how many tokens to generate (EOS ignored).</summary>
 public sealed record LoadRequest(int[] Prompt, int OutputTokens);
 

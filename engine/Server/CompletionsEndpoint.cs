@@ -24,6 +24,7 @@ public static class CompletionsEndpoint
         string id = $"cmpl-{Guid.NewGuid():N}";
         long created = GenerationService.Now;
         var stream = service.Submit(id, prompt, sampling, context);
+        bool asIds = dto.ReturnTokensAsTokenIds == true;
 
         if (dto.IsStream)
         {
@@ -31,7 +32,7 @@ public static class CompletionsEndpoint
             await ServerSentEvents.StreamAsync(context, stream, output =>
             {
                 (promptTokens, completionTokens) = (output.NumPromptTokens, output.NumOutputTokens);
-                var logprobs = dto.Logprobs is null ? null : Logprobs(output.Logprobs, ref offset);
+                var logprobs = dto.Logprobs is null ? null : Logprobs(output.Logprobs, ref offset, asIds);
                 var choice = new CompletionChoiceDto(0, output.TextDelta, logprobs, CollectedOutput.Name(output.FinishReason));
                 return [new CompletionResponseDto(id, created, model, [choice], null)];
             }, () => dto.IncludeUsageInStream ? new CompletionResponseDto(id, created, model, [], new UsageDto(promptTokens, completionTokens)) : null);
@@ -40,14 +41,15 @@ public static class CompletionsEndpoint
 
         var result = await CollectedOutput.CollectAsync(stream, context.RequestAborted);
         int start = 0;
-        var whole = new CompletionChoiceDto(0, result.Text, dto.Logprobs is null ? null : Logprobs(result.Logprobs, ref start),
+        var whole = new CompletionChoiceDto(0, result.Text, dto.Logprobs is null ? null : Logprobs(result.Logprobs, ref start, asIds),
             CollectedOutput.Name(result.FinishReason));
         await Results.Json(new CompletionResponseDto(id, created, model, [whole], result.Usage)).ExecuteAsync(context);
     }
 
     /// <summary>Parallel token lists; <paramref name="offset"/> is the running character offset of each token in the text.</summary>
-    private static CompletionLogprobsDto Logprobs(IReadOnlyList<ChosenTokenLogprob> chosen, ref int offset)
+    private static CompletionLogprobsDto Logprobs(IReadOnlyList<ChosenTokenLogprob> chosen, ref int offset, bool asIds)
     {
+        string Name(TokenLogprob t) => asIds ? $"token_id:{t.TokenId}" : t.Token;
         var offsets = new List<int>(chosen.Count);
         foreach (var c in chosen)
         {
@@ -55,9 +57,9 @@ public static class CompletionsEndpoint
             offset += c.Chosen.Token.Length;
         }
         return new CompletionLogprobsDto(
-            chosen.Select(c => c.Chosen.Token).ToList(),
+            chosen.Select(c => Name(c.Chosen)).ToList(),
             chosen.Select(c => c.Chosen.Logprob).ToList(),
-            chosen.Select(c => c.Top.GroupBy(t => t.Token).ToDictionary(g => g.Key, g => g.First().Logprob)).ToList(),
+            chosen.Select(c => c.Top.GroupBy(Name).ToDictionary(g => g.Key, g => g.First().Logprob)).ToList(),
             offsets);
     }
 }

@@ -42,6 +42,12 @@ public sealed class CompletionRequestDto : GenerationRequestDto
     [JsonPropertyName("prompt")] public JsonElement Prompt { get; set; }
     [JsonPropertyName("logprobs")] public int? Logprobs { get; set; }
     [JsonPropertyName("echo")] public bool? Echo { get; set; }
+
+    /// <summary>
+    /// vLLM's extension: logprob tokens as <c>token_id:N</c>. Byte tokens of a split UTF-8 character all read "�", so
+    /// keyed by text the top alternatives of a byte-level vocabulary collide; by id they stay apart.
+    /// </summary>
+    [JsonPropertyName("return_tokens_as_token_ids")] public bool? ReturnTokensAsTokenIds { get; set; }
 }
 
 /// <summary>POST /v1/chat/completions.</summary>

@@ -32,7 +32,9 @@ internal static partial class ApiClient
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(cancellation));
+        // The body only on failure: an Assert.True message argument is evaluated first, and reading it would buffer
+        // the whole stream before the first event (a client meant to hang up midway would read to the end).
+        if (!response.IsSuccessStatusCode) Assert.Fail($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellation)}");
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellation));
         while (await reader.ReadLineAsync(cancellation) is { } line)
         {

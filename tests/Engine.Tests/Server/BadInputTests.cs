@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace LlmOperator.Engine.Tests.Server;
 
 /// <summary>Every bad input gets its documented status and an OpenAI error body, and the server keeps serving.</summary>
-public sealed class BadInputTests(InProcessServer server) : IClassFixture<InProcessServer>
+[Collection(InProcessServers.Name)]
+public sealed class BadInputTests(InProcessServer server)
 {
     public static TheoryData<string, string, int, string?, string?> Cases => new()
     {

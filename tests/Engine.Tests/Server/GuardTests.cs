@@ -3,7 +3,8 @@ using System.Net;
 namespace LlmOperator.Engine.Tests.Server;
 
 /// <summary>The API key (401) and the queue bound (429 with Retry-After) on a server with one running slot and one queued.</summary>
-public sealed class GuardTests(GuardedServer server) : IClassFixture<GuardedServer>
+[Collection(InProcessServers.Name)]
+public sealed class GuardTests(GuardedServer server)
 {
     [Theory]
     [InlineData(null)]

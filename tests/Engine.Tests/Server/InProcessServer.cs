@@ -9,6 +9,19 @@ using LlmOperator.Rules.Settings;
 namespace LlmOperator.Engine.Tests.Server;
 
 /// <summary>
+/// Every test class that talks to an in-process server runs in this one collection, and the servers live until the
+/// last of them is done. OpenTelemetry's meter provider of one server listens to every meter of the engine's name in
+/// the process, so disposing one server's meters ended the other server's metric streams: its <c>/metrics</c> lost
+/// every <c>vllm:*</c> series for good (seen when GuardTests finished during the concurrency test). One server per
+/// process, as in production, never meets this; tests sharing a process must not dispose a server mid-run.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class InProcessServers : ICollectionFixture<InProcessServer>, ICollectionFixture<GuardedServer>
+{
+    public const string Name = "in-process servers";
+}
+
+/// <summary>
 /// The real <c>serve</c> path (<see cref="ServeRunner"/>: rules, Kestrel on loopback, model load, warm-up, engine loop)
 /// run inside the test process over a made tiny chunked Llama 4, so libtorch loads once. Served as "tiny".
 /// </summary>

@@ -7,7 +7,8 @@ using OpenAI.Chat;
 namespace LlmOperator.Engine.Tests.Server;
 
 /// <summary>The official OpenAI .NET SDK and curl against the real server on loopback.</summary>
-public sealed class OpenAiClientTests(InProcessServer server) : IClassFixture<InProcessServer>
+[Collection(InProcessServers.Name)]
+public sealed class OpenAiClientTests(InProcessServer server)
 {
     private ChatClient Chat => new(server.ModelName, new ApiKeyCredential("unused"),
         new OpenAIClientOptions { Endpoint = new Uri(server.BaseAddress, "/v1") });
@@ -65,6 +66,20 @@ public sealed class OpenAiClientTests(InProcessServer server) : IClassFixture<In
         Assert.All(choice.GetProperty("logprobs").GetProperty("token_logprobs").EnumerateArray(), lp => Assert.True(lp.GetDouble() <= 0));
         Assert.Equal(2, choice.GetProperty("logprobs").GetProperty("top_logprobs")[0].EnumerateObject().Count());
         Assert.Equal(5, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task Completion_Should_NameLogprobTokensById_When_ReturnTokensAsTokenIdsIsSet()
+    {
+        var prompt = new[] { 11, 12, 13 };
+        using var byText = await server.Http.PostAsync("/v1/completions", new { prompt, max_tokens = 3, temperature = 0, ignore_eos = true, logprobs = 3 });
+        using var byId = await server.Http.PostAsync("/v1/completions", new { prompt, max_tokens = 3, temperature = 0, ignore_eos = true, logprobs = 3, return_tokens_as_token_ids = true });
+
+        var text = (await byText.JsonAsync()).GetProperty("choices")[0].GetProperty("logprobs");
+        var ids = (await byId.JsonAsync()).GetProperty("choices")[0].GetProperty("logprobs");
+        Assert.All(ids.GetProperty("tokens").EnumerateArray(), t => Assert.Matches("^token_id:[0-9]+$", t.GetString()));
+        Assert.All(ids.GetProperty("top_logprobs").EnumerateArray(), top => Assert.Equal(3, top.EnumerateObject().Count()));
+        Assert.Equal(text.GetProperty("token_logprobs").ToString(), ids.GetProperty("token_logprobs").ToString());
     }
 
     [Fact]
