@@ -8,11 +8,11 @@ using LlmOperator.Engine.Reference.LlamaCpp;
 namespace LlmOperator.Engine.Benchmark;
 
 /// <summary>What one bench run measures.</summary>
-public sealed record BenchSettings(int Threads, int PromptTokens, int DecodeTokens, int[] Sequences, int Repeats);
+public sealed record BenchSettings(int Threads, int PromptTokens, int DecodeTokens, int[] Sequences, int Repeats, string WaitPolicy = "default");
 
 /// <summary>
 /// <c>bench --model DIR [--threads N] [--prompt-tokens P] [--decode-tokens G] [--sequences "1,8,32"] [--repeats R]
-/// [--gguf FILE]</c>: the engine's prefill and decode tokens/s for each sequence count, beside llama.cpp's on the same
+/// [--gguf FILE] [--omp-wait-policy passive|active|default]</c>: the engine's prefill and decode tokens/s for each sequence count, beside llama.cpp's on the same
 /// weights (converted to a float32 GGUF) and thread count, and the memory-bandwidth floor, all measured in this run.
 /// llama.cpp runs in a child process. Engine and llama.cpp runs alternate per sequence count and the best run of each is kept,
 /// so neighbours on a shared machine slow both sides alike rather than one.
@@ -28,14 +28,21 @@ public static class BenchCommand
         var sequences = new Option<string>("--sequences") { Description = "Sequence counts.", DefaultValueFactory = _ => "1,8,32" };
         var repeats = new Option<int>("--repeats") { Description = "Passes per side; the best is kept.", DefaultValueFactory = _ => 2 };
         var gguf = new Option<string?>("--gguf") { Description = "Reuse this GGUF of the same model instead of converting." };
+        var waitPolicy = new Option<string>("--omp-wait-policy")
+        {
+            Description = "OMP_WAIT_POLICY of both engines: passive (idle threads sleep; right on a shared or CPU-limited machine), active (spin), default.",
+            DefaultValueFactory = _ => "passive",
+        };
         var command = new Command("bench", "Measure engine prefill/decode tokens/s beside llama.cpp and the memory-bandwidth floor.");
-        foreach (var option in new Option[] { model, threads, prompt, decode, sequences, repeats, gguf }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, threads, prompt, decode, sequences, repeats, gguf, waitPolicy }) command.Options.Add(option);
         command.SetAction(result => CommandErrors.Run(() =>
         {
             var settings = new BenchSettings(result.GetValue(threads), result.GetValue(prompt), result.GetValue(decode),
-                TokenIds.Parse(result.GetRequiredValue(sequences), "--sequences"), result.GetValue(repeats));
+                TokenIds.Parse(result.GetRequiredValue(sequences), "--sequences"), result.GetValue(repeats),
+                OpenMpWaitPolicy.Parse(result.GetRequiredValue(waitPolicy)));
             if (settings.Threads < 1 || settings.PromptTokens < 1 || settings.DecodeTokens < 1 || settings.Repeats < 1 || settings.Sequences.Any(s => s < 1))
                 throw new FormatException("--threads, --prompt-tokens, --decode-tokens, --repeats and --sequences must all be at least 1.");
+            OpenMpWaitPolicy.Apply(settings.WaitPolicy); // before the first torch call loads libgomp
             Console.Write(Run(result.GetRequiredValue(model), settings, result.GetValue(gguf)));
             return 0;
         }));
@@ -95,7 +102,7 @@ public static class BenchCommand
             [LlamaCppBenchCommand.Name, "--gguf", gguf, "--token-ids", TokenIds.Format(prompt),
              "--sequences", sequences.ToString(), "--decode-tokens", settings.DecodeTokens.ToString(),
              "--threads", settings.Threads.ToString()],
-            LlamaCppProcess.DefaultTimeout, LlamaCppProcess.Environment);
+            LlamaCppProcess.DefaultTimeout, OpenMpWaitPolicy.ChildEnvironment(LlamaCppProcess.Environment, settings.WaitPolicy));
         return JsonSerializer.Deserialize<List<DecodeTiming>>(json)
             ?? throw new ChildProcessException($"{LlamaCppBenchCommand.Name} printed no timings: {json}");
     }

@@ -18,7 +18,7 @@ public static class BenchReport
         text.AppendLine($"machine: {Machine()}");
         text.AppendLine($"model: {model} ({spec.ArchitectureName}, {parameters / 1e6:F1}M parameters, {parameters * 4 / 1e6:F0} MB float32)");
         text.AppendLine($"threads: {settings.Threads} (engine and llama.cpp), prompt {settings.PromptTokens} tokens, " +
-                        $"{settings.DecodeTokens} timed decode steps, best of {settings.Repeats}");
+                        $"{settings.DecodeTokens} timed decode steps, best of {settings.Repeats}, OMP_WAIT_POLICY {settings.WaitPolicy}");
         text.AppendLine($"memory copy bandwidth: {bandwidth / 1e9:F2} GB/s (read + write, {settings.Threads} threads)");
         text.AppendLine();
         text.AppendLine("| sequences | engine prefill tok/s | engine decode tok/s | llama.cpp prefill tok/s | llama.cpp decode tok/s | engine / llama.cpp decode | floor decode tok/s | engine / floor |");
