@@ -44,6 +44,7 @@ public sealed class ApiServer : IAsyncDisposable
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(10);
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton<IHostLifetime, OwnerStoppedLifetime>();
 
         var app = builder.Build();
         var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
