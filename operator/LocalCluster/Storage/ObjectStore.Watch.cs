@@ -44,11 +44,15 @@ public sealed partial class ObjectStore
     /// </summary>
     public (IReadOnlyList<JsonObject> Items, ObjectWatch Watch) ListAndWatch(ResourceType type, string? ns)
     {
+        List<StoredSnapshot> picked;
+        ObjectWatch watch;
         lock (_gate)
         {
-            var (items, rv) = List(type, ns);
-            return (items, Watch(type, ns, rv));
+            picked = Pick(type, ns, where: null);
+            watch = Watch(type, ns, _resourceVersion);
         }
+
+        return (Copies(picked), watch);
     }
 
     /// <summary>Queues a BOOKMARK carrying the current resourceVersion, in order with the watch's events.</summary>
@@ -79,16 +83,16 @@ public sealed partial class ObjectStore
         }
     }
 
-    private void Commit(ResourceType type, SortedDictionary<string, JsonObject> bucket, string key,
+    private void Commit(ResourceType type, SortedDictionary<string, StoredSnapshot> bucket, string key,
         JsonObject stored, WatchEventType kind, JsonObject? previous)
     {
         var rv = ++_resourceVersion;
         Metadata(stored)["resourceVersion"] = rv.ToString();
-        bucket[key] = stored;
+        bucket[key] = new StoredSnapshot(stored);
         Publish(type, stored, kind, rv, previous);
     }
 
-    private void Remove(ResourceType type, SortedDictionary<string, JsonObject> bucket, string key, JsonObject last)
+    private void Remove(ResourceType type, SortedDictionary<string, StoredSnapshot> bucket, string key, JsonObject last)
     {
         var rv = ++_resourceVersion;
         Metadata(last)["resourceVersion"] = rv.ToString();

@@ -5,7 +5,10 @@ namespace LlmOperator.LocalCluster.Storage;
 /// <summary>
 /// The cluster's state, in memory: every object of every kind under one global resourceVersion
 /// counter, as etcd gives kube-apiserver. All methods are atomic (one lock) and return private
-/// copies; callers never share a node with the store. Semantics kept here so that every client
+/// copies; callers never share a node with the store. A stored object is never changed after it is
+/// stored (every write stores a new node) and carries its JSON text, so reads only take references
+/// under the lock and parse their copies outside it: a list of N objects does not hold every other
+/// client for N deep copies. Semantics kept here so that every client
 /// (HTTP handlers, controllers, kubelet) gets them: uid/creationTimestamp on create, optimistic
 /// concurrency, generation bumped on spec changes only, status subresource separation,
 /// finalizers with deletionTimestamp, and no-op updates that write nothing.
@@ -14,7 +17,7 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
 {
     private readonly object _gate = new();
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = new();
+    private readonly Dictionary<string, SortedDictionary<string, StoredSnapshot>> _objects = new();
     private long _resourceVersion = 1;
 
     /// <summary>Which part of an object an update may change.</summary>
@@ -37,19 +40,31 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
 
     public JsonObject? Get(ResourceType type, string? ns, string name)
     {
+        StoredSnapshot? found;
         lock (_gate)
         {
-            return Bucket(type).TryGetValue(Key(ns, name), out var found) ? (JsonObject)found.DeepClone() : null;
+            found = Bucket(type).GetValueOrDefault(Key(ns, name));
         }
+
+        return found?.Copy();
     }
 
-    /// <summary>All objects of a kind (in one namespace, or all when ns is null), sorted by namespace/name.</summary>
-    public (IReadOnlyList<JsonObject> Items, long ResourceVersion) List(ResourceType type, string? ns)
+    /// <summary>
+    /// All objects of a kind (in one namespace, or all when ns is null), sorted by namespace/name.
+    /// <paramref name="where"/> picks objects before they are copied (so unwanted ones cost no copy); it runs
+    /// under the store's lock on the stored nodes, so it must only read them and must not call the store.
+    /// </summary>
+    public (IReadOnlyList<JsonObject> Items, long ResourceVersion) List(ResourceType type, string? ns, Func<JsonObject, bool>? where = null)
     {
+        List<StoredSnapshot> picked;
+        long rv;
         lock (_gate)
         {
-            return (Select(type, ns).Select(o => (JsonObject)o.DeepClone()).ToList(), _resourceVersion);
+            picked = Pick(type, ns, where);
+            rv = _resourceVersion;
         }
+
+        return (Copies(picked), rv);
     }
 
     /// <param name="dryRun">Run every check and return what would be stored, storing nothing (dryRun=All).</param>
@@ -101,11 +116,12 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
             var name = (string?)meta["name"] ?? throw ApiError.BadRequest("metadata.name is required");
             var ns = type.Namespaced ? (string?)meta["namespace"] : null;
             var bucket = Bucket(type);
-            if (!bucket.TryGetValue(Key(ns, name), out var current))
+            if (!bucket.TryGetValue(Key(ns, name), out var snapshot))
             {
                 throw ApiError.NotFound(type, name);
             }
 
+            var current = snapshot.Node;
             CheckResourceVersion(type, name, meta, current);
             var next = scope switch
             {
@@ -151,11 +167,12 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
         lock (_gate)
         {
             var bucket = Bucket(type);
-            if (!bucket.TryGetValue(Key(ns, name), out var current))
+            if (!bucket.TryGetValue(Key(ns, name), out var snapshot))
             {
                 throw ApiError.NotFound(type, name);
             }
 
+            var current = snapshot.Node;
             var meta = Metadata(current);
             if ((uid is not null && uid != (string?)meta["uid"]) ||
                 (resourceVersion is not null && resourceVersion != (string?)meta["resourceVersion"]))
@@ -255,17 +272,24 @@ public sealed partial class ObjectStore(TimeProvider? clock = null)
 
     private string Now() => _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
 
-    private SortedDictionary<string, JsonObject> Bucket(ResourceType type)
+    private SortedDictionary<string, StoredSnapshot> Bucket(ResourceType type)
     {
         if (!_objects.TryGetValue(type.GroupResource, out var bucket))
         {
-            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            bucket = new SortedDictionary<string, StoredSnapshot>(StringComparer.Ordinal);
             _objects[type.GroupResource] = bucket;
         }
 
         return bucket;
     }
 
-    private IEnumerable<JsonObject> Select(ResourceType type, string? ns) =>
+    private IEnumerable<StoredSnapshot> Select(ResourceType type, string? ns) =>
         ns is null ? Bucket(type).Values : Bucket(type).Where(p => p.Key.StartsWith(ns + "/", StringComparison.Ordinal)).Select(p => p.Value);
+
+    /// <summary>Under the lock: the snapshots a list returns, filtered on the stored nodes.</summary>
+    private List<StoredSnapshot> Pick(ResourceType type, string? ns, Func<JsonObject, bool>? where) =>
+        Select(type, ns).Where(o => where is null || where(o.Node)).ToList();
+
+    /// <summary>Outside the lock: each caller's private copies.</summary>
+    private static List<JsonObject> Copies(List<StoredSnapshot> picked) => picked.ConvertAll(o => o.Copy());
 }

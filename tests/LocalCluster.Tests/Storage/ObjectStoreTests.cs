@@ -132,6 +132,35 @@ public sealed class ObjectStoreTests
         Assert.Equal(422, error.Code);
     }
 
+    [Fact]
+    public void List_Should_ReturnPrivateCopies_When_CallerChangesThem()
+    {
+        var store = new ObjectStore();
+        store.Create(Deployments, Deployment("web", replicas: 1));
+
+        var listed = store.List(Deployments, "default").Items.Single();
+        listed["spec"]!["replicas"] = 5;
+        var got = store.Get(Deployments, "default", "web")!;
+        got["spec"]!["replicas"] = 7;
+
+        Assert.Equal(1, (int?)store.Get(Deployments, "default", "web")!["spec"]!["replicas"]);
+        Assert.Equal(1, (int?)store.List(Deployments, "default").Items.Single()["spec"]!["replicas"]);
+    }
+
+    [Fact]
+    public void List_Should_ReturnOnlyPickedObjects_When_FilterIsGiven()
+    {
+        var store = new ObjectStore();
+        store.Create(Deployments, Deployment("web", replicas: 1));
+        store.Create(Deployments, Deployment("db", replicas: 2));
+        store.Create(Deployments, Deployment("cache", replicas: 2));
+
+        var (items, rv) = store.List(Deployments, "default", d => (int?)d["spec"]?["replicas"] == 2);
+
+        Assert.Equal(["cache", "db"], items.Select(d => (string?)d["metadata"]!["name"]));
+        Assert.Equal(store.CurrentResourceVersion, rv);
+    }
+
     private static JsonObject Deployment(string name, int replicas) => new()
     {
         ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },

@@ -32,9 +32,10 @@ public sealed class ReadHandler(ApiServices services)
         }
         else
         {
-            var (items, rv) = services.Store.List(call.Type, call.Path.Namespace);
+            // Selectors filter in the store, so objects they leave out are never copied.
+            var (items, rv) = services.Store.List(call.Type, call.Path.Namespace, filter.Matches);
             CheckRequestedVersion(call, rv);
-            page = services.Pager.First(items.Where(filter.Matches).ToList(), rv, limit);
+            page = services.Pager.First(items, rv, limit);
         }
 
         var shape = OutputShape.From(call.Context.Request.Headers.Accept, call.Query("includeObject"));

@@ -76,7 +76,10 @@ public sealed class DeploymentController : IClusterComponent, IReconciler<Object
 
     private List<StoredObject<V1ReplicaSet>> ClaimReplicaSets(StoredObject<V1Deployment> deployment)
     {
-        var candidates = _store.List(BuiltInTypes.ReplicaSets, deployment.Raw.Namespace()).Items;
+        // Claim skips sets another owner controls, so they are left out in the store, before copying.
+        var uid = deployment.Raw.Uid();
+        var candidates = _store.List(BuiltInTypes.ReplicaSets, deployment.Raw.Namespace(),
+            rs => rs.ControllerRef() is not { } owner || (string?)owner["uid"] == uid).Items;
         var selector = deployment.Typed.Spec.Selector;
         return ControllerRefs.Claim(_store, BuiltInTypes.ReplicaSets, deployment.Raw, rs => LabelSelectors.Matches(selector, rs.Labels()), candidates)
             .Select(rs => new StoredObject<V1ReplicaSet>(rs))

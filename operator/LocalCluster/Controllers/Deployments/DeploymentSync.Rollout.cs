@@ -88,8 +88,8 @@ internal sealed partial class DeploymentSync
     {
         if (oldSets.Sum(rs => rs.Typed.Status?.Replicas ?? 0) > 0) return true;
         var oldUids = oldSets.Select(rs => rs.Raw.Uid()).ToHashSet(StringComparer.Ordinal);
-        return store.List(BuiltInTypes.Pods, deployment.Raw.Namespace()).Items
-            .Where(p => p.ControllerRef() is { } owner && oldUids.Contains((string?)owner["uid"] ?? ""))
+        return store.List(BuiltInTypes.Pods, deployment.Raw.Namespace(),
+                p => p.ControllerRef() is { } owner && oldUids.Contains((string?)owner["uid"] ?? "")).Items
             .Any(p => (string?)p["status"]?["phase"] is not ("Failed" or "Succeeded"));
     }
 

@@ -61,8 +61,8 @@ public sealed class EndpointsController : IClusterComponent, IReconciler<ObjectK
 
         if (!HasSelector(serviceRaw)) return Task.FromResult(ReconcileResult.Done);
         var service = TypedObjectStore.FromJson<V1Service>(serviceRaw);
-        var pods = _store.List(BuiltInTypes.Pods, key.Namespace).Items
-            .Where(p => LabelSelectors.Matches(service.Spec.Selector, p.Labels()))
+        // Selected in the store, before copying: only the service's pods are copied and deserialised.
+        var pods = _store.List(BuiltInTypes.Pods, key.Namespace, p => LabelSelectors.Matches(service.Spec.Selector, p.Labels())).Items
             .Select(TypedObjectStore.FromJson<V1Pod>);
         var subsets = EndpointSubsets.Build(service, pods);
         Write(key, serviceRaw, subsets.Count == 0 ? null : TypedObjectStore.ToJson(new V1Endpoints { Subsets = subsets })["subsets"]);
@@ -109,9 +109,9 @@ public sealed class EndpointsController : IClusterComponent, IReconciler<ObjectK
     }
 
     private IEnumerable<ObjectKey> ServicesSelecting(string? ns, List<IReadOnlyDictionary<string, string>> labelSets) =>
-        _store.List(BuiltInTypes.Services, ns).Items
-            .Where(s => HasSelector(s))
-            .Where(s => labelSets.Any(labels => LabelSelectors.Matches(ObjectJson.StringMap(s["spec"]?["selector"]).ToDictionary(), labels)))
+        _store.List(BuiltInTypes.Services, ns, s => HasSelector(s) &&
+                labelSets.Any(labels => LabelSelectors.Matches(ObjectJson.StringMap(s["spec"]?["selector"]).ToDictionary(), labels)))
+            .Items
             .Select(s => new ObjectKey(s.Namespace(), s.Name()));
 
     private static bool HasSelector(JsonObject? service) => service?["spec"]?["selector"] is JsonObject { Count: > 0 };

@@ -64,9 +64,12 @@ public sealed class ReplicaSetController : IClusterComponent, IReconciler<Object
 
         // Only pods this set controls or nobody controls, and only active ones, are claimed (as
         // FilterActivePods); checked on the JSON so other sets' pods are never deserialised.
-        var active = _store.List(BuiltInTypes.Pods, key.Namespace).Items
-            .Where(p => p.ControllerRef() is not { } owner || (string?)owner["uid"] == raw.Uid())
-            .Where(p => !p.IsDeleting() && (string?)p["status"]?["phase"] is not ("Succeeded" or "Failed"));
+        // The filter runs in the store, before copying: a sync copies its own pods, not the namespace's.
+        var uid = raw.Uid();
+        var active = _store.List(BuiltInTypes.Pods, key.Namespace, p =>
+                (p.ControllerRef() is not { } owner || (string?)owner["uid"] == uid) &&
+                !p.IsDeleting() && (string?)p["status"]?["phase"] is not ("Succeeded" or "Failed"))
+            .Items;
         var pods = ControllerRefs.Claim(_store, BuiltInTypes.Pods, raw, p => LabelSelectors.Matches(rs.Typed.Spec!.Selector, p.Labels()), active)
             .Select(TypedObjectStore.FromJson<V1Pod>)
             .ToList();
