@@ -29,7 +29,7 @@ public sealed class StackFixture : IAsyncLifetime
         Assert.True(await EngineTool.EnsureModelAsync(engine, _modelCache, "llmoperator/tiny-llama4", "tiny-llama4", CancellationToken.None));
         Stack = await LocalStack.StartAsync(new LocalStackOptions { ModelCache = _modelCache, CrdDirectory = RepositoryPaths.Of("crds") },
             CancellationToken.None);
-        Kubectl = new Kubectl(Stack.Cluster.KubeconfigPath);
+        Kubectl = new Kubectl(Stack.Cluster.KubeconfigPath, RepositoryPaths.Root);
     }
 
     public async Task DisposeAsync()

@@ -20,7 +20,7 @@ public sealed class KubectlSmokeTests
     public async Task CreateConfigMap_Should_BeReadableAsYamlAndTable_When_CreatedByGenerator()
     {
         await using var cluster = await Clusters.StartAsync();
-        using var kubectl = new Kubectl(cluster);
+        using var kubectl = new Kubectl(cluster.KubeconfigPath);
 
         var created = await kubectl.SucceedAsync("create", "configmap", "demo", "--from-literal=a=1", "--from-literal=b=two");
         var yaml = await kubectl.SucceedAsync("get", "cm", "demo", "-o", "yaml");
@@ -38,7 +38,7 @@ public sealed class KubectlSmokeTests
     public async Task Apply_Should_CreateConfigureThenLeaveUnchanged_When_AppliedThreeTimes()
     {
         await using var cluster = await Clusters.StartAsync();
-        using var kubectl = new Kubectl(cluster);
+        using var kubectl = new Kubectl(cluster.KubeconfigPath);
         var manifest = kubectl.WriteFile("cm.yaml", ConfigMapYaml);
 
         var first = await kubectl.SucceedAsync("apply", "-f", manifest);
@@ -57,7 +57,7 @@ public sealed class KubectlSmokeTests
     public async Task ApplyServerSide_Should_CreateThenUpdate_When_AppliedTwice()
     {
         await using var cluster = await Clusters.StartAsync();
-        using var kubectl = new Kubectl(cluster);
+        using var kubectl = new Kubectl(cluster.KubeconfigPath);
         var manifest = kubectl.WriteFile("cm.yaml", ConfigMapYaml);
 
         var first = await kubectl.SucceedAsync("apply", "--server-side", "-f", manifest);
@@ -74,7 +74,7 @@ public sealed class KubectlSmokeTests
     public async Task Delete_Should_RemoveObject_When_DeletedByFile()
     {
         await using var cluster = await Clusters.StartAsync();
-        using var kubectl = new Kubectl(cluster);
+        using var kubectl = new Kubectl(cluster.KubeconfigPath);
         var manifest = kubectl.WriteFile("cm.yaml", ConfigMapYaml);
         await kubectl.SucceedAsync("apply", "-f", manifest);
 
@@ -90,7 +90,7 @@ public sealed class KubectlSmokeTests
     public async Task GetWatch_Should_PrintUpdates_When_ObjectChanges()
     {
         await using var cluster = await Clusters.StartAsync();
-        using var kubectl = new Kubectl(cluster);
+        using var kubectl = new Kubectl(cluster.KubeconfigPath);
         await kubectl.SucceedAsync("create", "configmap", "watched", "--from-literal=a=1");
         var (process, output) = kubectl.Start("get", "cm", "watched", "-w");
         using var _ = process;

@@ -20,7 +20,7 @@ public sealed class KubectlModelDeploymentTests(ModelDeploymentClusterFixture fi
     [KubectlFact]
     public async Task ApplyCrds_Should_ServeModelDeploymentsAtOnce_When_AppliedFromTheRepository()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
 
         var resources = await kubectl.SucceedAsync("api-resources", "--api-group", Group);
         var crd = await kubectl.SucceedAsync("get", "crd", ModelDeploymentClusterFixture.Crd);
@@ -33,7 +33,7 @@ public sealed class KubectlModelDeploymentTests(ModelDeploymentClusterFixture fi
     [KubectlFact]
     public async Task Apply_Should_CreateConfigureThenLeaveUnchanged_When_TheExampleIsAppliedThenChanged()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         var changed = kubectl.WriteFile("tiny-llama4.yaml", File.ReadAllText(Example).Replace("replicas: 1", "replicas: 2"));
 
         var created = await kubectl.SucceedAsync("apply", "-f", Example);
@@ -60,7 +60,7 @@ public sealed class KubectlModelDeploymentTests(ModelDeploymentClusterFixture fi
     [KubectlFact]
     public async Task ApplyServerSide_Should_CreateThenUpdate_When_TheExampleIsAppliedTwice()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         var manifest = kubectl.WriteFile("ssa.yaml", Renamed("tiny-llama4-ssa"));
 
         var created = await kubectl.SucceedAsync("apply", "--server-side", "-f", manifest);
@@ -76,7 +76,7 @@ public sealed class KubectlModelDeploymentTests(ModelDeploymentClusterFixture fi
     [KubectlFact]
     public async Task GetWatch_Should_PrintTheNewRow_When_TheStatusChanges()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         await kubectl.SucceedAsync("apply", "-f", kubectl.WriteFile("watched.yaml", Renamed("watched")));
         var (process, output) = kubectl.Start("get", "md", "watched", "-w");
         using var _ = process;
@@ -95,7 +95,7 @@ public sealed class KubectlModelDeploymentTests(ModelDeploymentClusterFixture fi
     [KubectlFact]
     public async Task Describe_Should_ShowSpecStatusAndEvents_When_TheOperatorRecordedSome()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         await kubectl.SucceedAsync("apply", "-f", kubectl.WriteFile("described.yaml", Renamed("described")));
         var uid = await UidAsync("described");
         await PatchStatusAsync("described", """{"status":{"phase":"Progressing"}}""");
@@ -123,7 +123,7 @@ public sealed class KubectlModelDeploymentTests(ModelDeploymentClusterFixture fi
     [KubectlFact]
     public async Task Wait_Should_MeetReadyOnlyForTheCurrentGeneration_When_TheStatusReportsIt()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         await kubectl.SucceedAsync("apply", "-f", kubectl.WriteFile("ready.yaml", Renamed("ready")));
         await kubectl.SucceedAsync("patch", "md", "ready", "--type=merge", "-p", """{"spec":{"replicas":2}}""");
 
@@ -143,7 +143,7 @@ public sealed class KubectlModelDeploymentTests(ModelDeploymentClusterFixture fi
     [KubectlFact]
     public async Task Patch_Should_Refuse415_When_StrategicMergeTargetsTheCustomResource()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         var manifest = kubectl.WriteFile("patched.yaml", Renamed("patched"));
         await kubectl.SucceedAsync("apply", "-f", manifest);
 
@@ -163,7 +163,7 @@ public sealed class KubectlModelDeploymentTests(ModelDeploymentClusterFixture fi
     [KubectlFact]
     public async Task Apply_Should_RefuseUnknownField_When_TheManifestHasATypo()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
 
         var (code, _, stderr) = await kubectl.RunAsync("apply", "-f", RepositoryFiles.Of("examples", "invalid", "unknown-field.yaml"));
 

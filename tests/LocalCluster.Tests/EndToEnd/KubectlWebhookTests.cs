@@ -38,7 +38,7 @@ public sealed class KubectlWebhookTests(WebhookClusterFixture fixture) : IClassF
     [KubectlFact]
     public async Task Apply_Should_PrintTheWebhooksDenial_When_AValidatingWebhookRefuses()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         var config = await RegisterAsync(kubectl, "ValidatingWebhookConfiguration", Webhook("deny.e2e.example.com", "deny", Url("deny")));
 
         var (code, _, stderr) = await kubectl.RunAsync("apply", "-f", kubectl.WriteFile("denied.yaml", ConfigMap("denied", "deny")));
@@ -54,7 +54,7 @@ public sealed class KubectlWebhookTests(WebhookClusterFixture fixture) : IClassF
     [KubectlFact]
     public async Task Apply_Should_PrintTheWebhooksWarning_When_AValidatingWebhookAllows()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         var config = await RegisterAsync(kubectl, "ValidatingWebhookConfiguration", Webhook("allow.e2e.example.com", "allow", Url("allow")));
 
         var (code, stdout, stderr) = await kubectl.RunAsync("apply", "-f", kubectl.WriteFile("allowed.yaml", ConfigMap("allowed", "allow")));
@@ -68,7 +68,7 @@ public sealed class KubectlWebhookTests(WebhookClusterFixture fixture) : IClassF
     [KubectlFact]
     public async Task Apply_Should_FollowFailurePolicy_When_TheWebhookIsDown()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         var down = $"url: https://127.0.0.1:{ClosedPort()}/validate";
         var config = await RegisterAsync(kubectl, "ValidatingWebhookConfiguration",
             Webhook("fail.e2e.example.com", "down-fail", down, "Fail") + Webhook("ignore.e2e.example.com", "down-ignore", down, "Ignore"));
@@ -86,7 +86,7 @@ public sealed class KubectlWebhookTests(WebhookClusterFixture fixture) : IClassF
     [KubectlFact]
     public async Task Apply_Should_StoreTheMutation_When_AMutatingWebhookIsReachedThroughItsService()
     {
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         // A Service without a selector and hand-written Endpoints: the webhook runs outside the cluster, in this test.
         await kubectl.SucceedAsync("apply", "-f", kubectl.WriteFile("webhook-service.yaml", $$"""
             apiVersion: v1

@@ -47,7 +47,7 @@ public sealed class KubectlWorkloadTests(StandardClusterFixture fixture) : IClas
     [KubectlFact]
     public async Task Deployment_Should_RollOutLogUpdateAndCascadeDelete_When_DrivenByKubectl()
     {
-        using var kubectl = new Kubectl(fixture.Cluster);
+        using var kubectl = new Kubectl(fixture.Cluster.KubeconfigPath);
         var manifest = kubectl.WriteFile("web.yaml", WebYaml);
 
         var created = await kubectl.SucceedAsync("apply", "-f", manifest);
@@ -91,7 +91,7 @@ public sealed class KubectlWorkloadTests(StandardClusterFixture fixture) : IClas
     [KubectlFact]
     public async Task GetPods_Should_ShowPendingWithTheSchedulersReason_When_APodAsksForMoreGpusThanANodeHas()
     {
-        using var kubectl = new Kubectl(fixture.Cluster);
+        using var kubectl = new Kubectl(fixture.Cluster.KubeconfigPath);
         await kubectl.SucceedAsync("run", "greedy", "--image=llmoperator/stand-in", "--restart=Never",
             "--overrides", """{"spec":{"containers":[{"name":"greedy","image":"llmoperator/stand-in","resources":{"limits":{"nvidia.com/gpu":"9"}}}]}}""");
 

@@ -18,7 +18,7 @@ public sealed class ModelDeploymentClusterFixture : IAsyncLifetime
     {
         await Standard.InitializeAsync();
         if (Kubectl.Executable is null) return;
-        using var kubectl = new Kubectl(Cluster);
+        using var kubectl = new Kubectl(Cluster.KubeconfigPath);
         CrdApplyOutput = await kubectl.SucceedAsync("apply", "-f", RepositoryFiles.Of("crds"));
         await kubectl.SucceedAsync("wait", "--for=condition=Established", $"crd/{Crd}", "--timeout=30s");
     }

@@ -25,12 +25,12 @@ public sealed class WebhookClusterFixture : IAsyncLifetime
 
     public LocalClusterHost Cluster { get; private set; } = null!;
     public WebhookServer Server { get; private set; } = null!;
-    public KubectlRunner Kubectl { get; private set; } = null!;
+    public Kubectl Kubectl { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Cluster = await LocalClusterHost.StartAsync(StandardCluster.Options(nodes: 1, gpusPerNode: 0));
-        Kubectl = new KubectlRunner(Cluster.KubeconfigPath);
+        Kubectl = new Kubectl(Cluster.KubeconfigPath);
         var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Cluster.KubeconfigPath));
         // Started before its configurations exist, as when the chart and the operator come up together: the
         // maintenance pass sets the caBundle once they do.
@@ -84,7 +84,7 @@ public sealed class WebhookClusterFixture : IAsyncLifetime
 [Collection(WebhookClusterCollection.Name)]
 public sealed class WebhooksIntegrationTest(WebhookClusterFixture cluster, ITestOutputHelper output) : IClassFixture<WebhookClusterFixture>
 {
-    private KubectlRunner Kubectl => cluster.Kubectl;
+    private Kubectl Kubectl => cluster.Kubectl;
 
     [KubectlFact]
     public async Task KubectlApply_Should_FailImmediatelyWithTheRulesMessage_When_TheResourceIsInvalid()

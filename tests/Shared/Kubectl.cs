@@ -1,14 +1,18 @@
 using System.Diagnostics;
+using System.Text;
+using Xunit;
 
-namespace LlmOperator.LocalCluster.Tests.Support;
+namespace LlmOperator.Tests.Shared;
 
 /// <summary>
-/// Runs the real kubectl against a local cluster, each instance with its own cache folder: the
-/// dispatcher on PATH caches /version and discovery per server there (reference P1/P2).
+/// The real kubectl against one kubeconfig, each instance with its own <c>--cache-dir</c> (the dispatcher on PATH
+/// caches /version and discovery per server there; tests must never share or pollute the user's) and its own folder
+/// for manifests, which is also its working directory unless <paramref name="workingDirectory"/> says otherwise.
+/// Compiled into every test project that drives kubectl (linked from tests/Shared).
 /// </summary>
-internal sealed class Kubectl(LocalClusterHost cluster) : IDisposable
+public sealed class Kubectl(string kubeconfig, string? workingDirectory = null) : IDisposable
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
     private readonly string _cacheDir = Directory.CreateTempSubdirectory("kubectl-cache-").FullName;
 
     /// <summary>The kubectl on PATH, or null when there is none.</summary>
@@ -17,6 +21,7 @@ internal sealed class Kubectl(LocalClusterHost cluster) : IDisposable
         .Select(dir => Path.Combine(dir, "kubectl"))
         .FirstOrDefault(File.Exists);
 
+    /// <summary>Where <see cref="WriteFile"/> puts manifests.</summary>
     public string WorkDir { get; } = Directory.CreateTempSubdirectory("kubectl-work-").FullName;
 
     /// <summary>Runs <c>kubectl ARGS</c> and returns its exit code and output.</summary>
@@ -35,7 +40,6 @@ internal sealed class Kubectl(LocalClusterHost cluster) : IDisposable
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish in {Limit.TotalSeconds}s; stderr so far: {await stderr}");
         }
-
         return (process.ExitCode, await stdout, await stderr);
     }
 
@@ -45,7 +49,7 @@ internal sealed class Kubectl(LocalClusterHost cluster) : IDisposable
     /// </summary>
     public (Process Process, Func<string> Output) Start(params string[] args)
     {
-        var output = new System.Text.StringBuilder();
+        var output = new StringBuilder();
         var process = new Process { StartInfo = StartInfo(args) };
         process.OutputDataReceived += (_, line) => { lock (output) output.AppendLine(line.Data); };
         process.Start();
@@ -61,18 +65,7 @@ internal sealed class Kubectl(LocalClusterHost cluster) : IDisposable
         return stdout;
     }
 
-    private ProcessStartInfo StartInfo(string[] args)
-    {
-        var start = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("kubectl is not on PATH"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = WorkDir,
-        };
-        foreach (var arg in new[] { "--kubeconfig", cluster.KubeconfigPath, "--cache-dir", _cacheDir }.Concat(args)) start.ArgumentList.Add(arg);
-        return start;
-    }
-
+    /// <summary>Writes a manifest for <c>kubectl apply -f</c> and returns its path.</summary>
     public string WriteFile(string name, string text)
     {
         var path = Path.Combine(WorkDir, name);
@@ -85,10 +78,22 @@ internal sealed class Kubectl(LocalClusterHost cluster) : IDisposable
         Directory.Delete(_cacheDir, recursive: true);
         Directory.Delete(WorkDir, recursive: true);
     }
+
+    private ProcessStartInfo StartInfo(string[] args)
+    {
+        var start = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("kubectl is not on PATH"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? WorkDir,
+        };
+        foreach (var arg in new[] { "--kubeconfig", kubeconfig, "--cache-dir", _cacheDir }.Concat(args)) start.ArgumentList.Add(arg);
+        return start;
+    }
 }
 
 /// <summary>A test that needs the real kubectl: skipped, saying so, on machines without one.</summary>
-internal sealed class KubectlFactAttribute : FactAttribute
+public sealed class KubectlFactAttribute : FactAttribute
 {
     public KubectlFactAttribute()
     {
