@@ -10,10 +10,9 @@ namespace LlmOperator.Engine.Tests.Server;
 
 /// <summary>
 /// Every test class that talks to an in-process server runs in this one collection, and the servers live until the
-/// last of them is done. OpenTelemetry's meter provider of one server listens to every meter of the engine's name in
-/// the process, so disposing one server's meters ended the other server's metric streams: its <c>/metrics</c> lost
-/// every <c>vllm:*</c> series for good (seen when GuardTests finished during the concurrency test). One server per
-/// process, as in production, never meets this; tests sharing a process must not dispose a server mid-run.
+/// last of them is done: the server tests then never run beside each other on the machine's two cores (the guard and
+/// concurrency tests hold requests open and wait on gauges), and each server starts once. Their metrics are kept
+/// apart by a meter per server (<see cref="InProcessServer.MeterName"/>), not by this collection.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class InProcessServers : ICollectionFixture<InProcessServer>, ICollectionFixture<GuardedServer>

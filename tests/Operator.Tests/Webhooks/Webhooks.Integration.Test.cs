@@ -21,8 +21,6 @@ public sealed class WebhookClusterCollection
 /// </summary>
 public sealed class WebhookClusterFixture : IAsyncLifetime
 {
-    private readonly string _work = Directory.CreateTempSubdirectory("webhook-e2e-").FullName;
-
     public LocalClusterHost Cluster { get; private set; } = null!;
     public WebhookServer Server { get; private set; } = null!;
     public Kubectl Kubectl { get; private set; } = null!;
@@ -44,7 +42,7 @@ public sealed class WebhookClusterFixture : IAsyncLifetime
         await Kubectl.SucceedAsync("wait", "--for=condition=Established", "crd/modeldeployments.inference.llmoperator.dev", "--timeout=20s");
         var yaml = new StringWriter();
         Assert.Equal(0, WebhookConfigCommand.Run(WebhookNames.Service, WebhookNames.Namespace, 443, $"https://127.0.0.1:{Server.Port}", null, yaml, TextWriter.Null));
-        await Kubectl.SucceedAsync("apply", "-f", Write("webhooks.yaml", yaml.ToString()));
+        await Kubectl.SucceedAsync("apply", "-f", Kubectl.WriteFile("webhooks.yaml", yaml.ToString()));
         await WaitForCaBundleAsync(client);
     }
 
@@ -53,14 +51,6 @@ public sealed class WebhookClusterFixture : IAsyncLifetime
         await Server.DisposeAsync();
         Kubectl.Dispose();
         await Cluster.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
-
-    public string Write(string name, string text)
-    {
-        string path = Path.Combine(_work, name);
-        File.WriteAllText(path, text);
-        return path;
     }
 
     private static async Task WaitForCaBundleAsync(IKubernetes client)
@@ -134,5 +124,5 @@ public sealed class WebhooksIntegrationTest(WebhookClusterFixture cluster, ITest
         Assert.Contains("Warning: ModelDeployment odd-chunk becomes invalid: spec.engine.blockSize [attention-chunk-block-multiple]", invalidating.Stderr);
     }
 
-    private string Write(string name, string text) => cluster.Write(name, text);
+    private string Write(string name, string text) => Kubectl.WriteFile(name, text);
 }
