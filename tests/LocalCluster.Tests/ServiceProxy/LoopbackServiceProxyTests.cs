@@ -102,6 +102,8 @@ public sealed class LoopbackServiceProxyTests
         store.Create(BuiltInTypes.Services, Service("echo", 9000));
         var endpoints = store.Create(BuiltInTypes.Endpoints, ManualEndpoints("echo", ready: [backend.Port], notReady: []));
         var url = await ResolveAsync(proxy, "echo", 9000);
+        // The port exists from the Service's event; its backend from the Endpoints' event, which may come later.
+        await WaitUntilAsync(async () => await TryEchoAsync(url.Port) is not null);
         using var open = new TcpClient();
         await open.ConnectAsync(IPAddress.Loopback, url.Port);
         Assert.Equal("old:one", await ExchangeAsync(open.GetStream(), "one"));
