@@ -45,7 +45,9 @@ internal static class RunCommand
             WebhookNamespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? WebhookNames.Namespace,
             WebhookCertificateDirectory = parse.GetValue(certDir),
             WebhookCertificateSecret = parse.GetValue(certSecret),
-            LeaseNamespace = parse.GetValue(ns) ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default",
+            // The operator's own namespace first (the chart's Role for the Lease is there), as controller-runtime's
+            // leader election: --namespace only names where to watch, which may be a namespace it may not write Leases in.
+            LeaseNamespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? parse.GetValue(ns) ?? "default",
         }, extensions, Console.Error, cancellation));
         return command;
     }
