@@ -30,7 +30,8 @@ public sealed record RequestAttributes(
         call.Type.Version,
         call.Type.Plural,
         call.Path.Subresource,
-        call.Path.Namespace,
+        // kube-apiserver reads /api/v1/namespaces/NAME as in namespace NAME, so a Role there can grant reading it.
+        call.Path.Namespace ?? (call.Type is { Group: "", Plural: "namespaces" } ? call.Path.Name : null),
         call.Path.Name);
 
     public override string ToString() =>

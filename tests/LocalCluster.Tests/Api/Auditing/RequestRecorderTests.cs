@@ -42,7 +42,7 @@ public sealed class RequestRecorderTests
             "deletecollection configmaps default ",
             "create apps/deployments default ",
             "update apps/deployments/status default web",
-            "get namespaces  default",
+            "get namespaces default default",
             "watch apps/deployments kube-system ",
         ], audit.Snapshot().Select(r => $"{r.Verb} {(r.ApiGroup.Length == 0 ? "" : r.ApiGroup + "/")}{r.RuleResource} {r.Namespace} {r.Name}"));
         Assert.All(audit.Snapshot().SkipLast(1), r => Assert.Equal(Agent, r.UserAgent));
