@@ -8,6 +8,8 @@ using LlmOperator.Operator.Entities;
 using LlmOperator.Operator.Runtime;
 using LlmOperator.Operator.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlmOperator.Operator.Tests.Integration;
 
@@ -47,10 +49,12 @@ public sealed class LocalOperatorCluster : IAsyncDisposable
     }
 
     /// <summary>Starts an operator process's host (the `run` command's) against the cluster.</summary>
-    public async Task<WebApplication> StartOperatorAsync(OperatorOptions? options = null)
+    /// <param name="logs">Also receives every log line of the operator, from its first.</param>
+    public async Task<WebApplication> StartOperatorAsync(OperatorOptions? options = null, ILoggerProvider? logs = null)
     {
         var app = OperatorHost.Build(options ?? new OperatorOptions { MetricsPort = 0, Concurrency = 2 },
             new KubernetesClientConfiguration { Host = Cluster.Address.ToString() }, []);
+        if (logs is not null) app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync();
         _operators.Add(app);
         return app;
