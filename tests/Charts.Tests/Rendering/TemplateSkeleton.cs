@@ -71,10 +71,14 @@ public sealed partial class TemplateSkeleton
             : throw new InvalidOperationException($"{Source}: expected one {kind}, found {matches.Count}.");
     }
 
-    [GeneratedRegex(@"^\s*(\{\{(?:(?!\}\}).)*\}\}\s*)+$")]
+    // An action's body: quoted and raw (backquoted) strings whole, since they may hold "}}" (Prometheus templates
+    // are written as {{ "{{" }} $labels.x {{ "}}" }} or {{`{{ $labels.x }}`}}), anything else up to the first "}}".
+    private const string Body = @"(?:""(?:[^""\\]|\\.)*""|`[^`]*`|(?!-?\}\}).)*?";
+
+    [GeneratedRegex(@"^\s*(\{\{-?" + Body + @"-?\}\}\s*)+$")]
     private static partial Regex DirectiveOnlyLine();
 
-    [GeneratedRegex(@"\{\{-?(?<expression>(?:(?!\}\}).)*?)-?\}\}")]
+    [GeneratedRegex(@"\{\{-?(?<expression>" + Body + @")-?\}\}")]
     private static partial Regex Action();
 
     [GeneratedRegex(@"__tpl_[0-9]+__")]

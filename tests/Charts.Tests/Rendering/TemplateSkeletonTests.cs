@@ -49,6 +49,22 @@ public sealed class TemplateSkeletonTests
     }
 
     [Fact]
+    public void FromText_Should_KeepEscapedBracesInOneAction_When_APrometheusTemplateIsEscaped()
+    {
+        const string template = """
+            summary: '{{ "{{" }} $labels.namespace {{ "}}" }} is not Ready'
+            description: {{`{{ $value }}`}} minutes
+            """;
+
+        var skeleton = TemplateSkeleton.FromText(template, "prometheusrule.yaml");
+
+        var document = skeleton.Documents.Single();
+        Assert.Equal(["\"{{\"", "\"}}\""], skeleton.ExpressionsIn((string)document["summary"]!));
+        Assert.Equal(["`{{ $value }}`"], skeleton.ExpressionsIn((string)document["description"]!));
+        Assert.EndsWith(" minutes", (string)document["description"]!);
+    }
+
+    [Fact]
     public void FromText_Should_NameTheLine_When_AnActionSpansLines()
     {
         var error = Assert.Throws<YamlFormatException>(() => TemplateSkeleton.FromText("a: 1\nb: {{ include\n  \"x\" . }}\n", "split.yaml"));
