@@ -76,8 +76,32 @@ public sealed class EngineSpec
     [Description("Token budget of one engine step (longer prompts are prefilled in chunks); defaults to 8192.")]
     public int? MaxNumBatchedTokens { get; set; }
 
+    [JsonPropertyName("apiKeySecretRef")]
+    [Description("A key of a Secret in the same namespace holding the API key the engine requires on /v1/* " +
+                 "(Authorization: Bearer KEY). The pods read it as VLLM_API_KEY; the key never appears in the resource, " +
+                 "its status, Events or logs. Changing the Secret's content does not restart pods: change the reference to rotate.")]
+    public SecretKeyReference? ApiKeySecretRef { get; set; }
+
     [JsonPropertyName("extraArgs")]
     [MaxLength(64)]
     [Description("Extra command-line arguments passed to the engine as they are.")]
     public List<string>? ExtraArgs { get; set; }
+}
+
+[Description("A key of a Secret in the resource's namespace.")]
+public sealed class SecretKeyReference
+{
+    [JsonPropertyName("name")]
+    [Required]
+    [MinLength(1)]
+    [MaxLength(253)]
+    [Description("Name of the Secret.")]
+    public string Name { get; set; } = "";
+
+    [JsonPropertyName("key")]
+    [DefaultValue("api-key")]
+    [MinLength(1)]
+    [MaxLength(253)]
+    [Description("Key within the Secret.")]
+    public string Key { get; set; } = "api-key";
 }

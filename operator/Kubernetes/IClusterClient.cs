@@ -5,7 +5,7 @@ namespace LlmOperator.Operator.Kubernetes;
 
 /// <summary>
 /// The one seam between the operator and the API server, for the kinds it touches: ModelDeployment, Deployment,
-/// Service, ControllerRevision, Pod, ConfigMap and Event. Reads return null on 404 (the object is gone, which a
+/// Service, ControllerRevision, Pod, ConfigMap, Event and Secret (read only: the engine API key). Reads return null on 404 (the object is gone, which a
 /// level-based reconciler treats as a state, not an error); writes throw the client's HttpOperationException, so a
 /// 409 reaches the caller's conflict retry, which re-reads and re-applies. Reconciler tests fake this interface.
 /// </summary>

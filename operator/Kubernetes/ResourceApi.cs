@@ -28,7 +28,21 @@ internal static class ResourceApis
         [typeof(V1Pod)] = Pods(k),
         [typeof(V1ConfigMap)] = ConfigMaps(k),
         [typeof(Corev1Event)] = Events(k),
+        [typeof(V1Secret)] = Secrets(k),
     };
+
+    /// <summary>The operator only reads Secrets (the engine's API key), by name; the other calls exist for the shape.</summary>
+    private static ResourceApi<V1Secret> Secrets(IKubernetes k) => new(
+        "Secret",
+        (ns, n, ct) => k.CoreV1.ReadNamespacedSecretAsync(n, ns, cancellationToken: ct),
+        async (ns, s, ct) => (ns is null
+            ? await k.CoreV1.ListSecretForAllNamespacesAsync(labelSelector: s, cancellationToken: ct).ConfigureAwait(false)
+            : await k.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: s, cancellationToken: ct).ConfigureAwait(false)).Items,
+        (o, ct) => k.CoreV1.CreateNamespacedSecretAsync(o, o.Namespace(), cancellationToken: ct),
+        (o, ct) => k.CoreV1.ReplaceNamespacedSecretAsync(o, o.Name(), o.Namespace(), cancellationToken: ct),
+        null,
+        (ns, n, p, ct) => k.CoreV1.PatchNamespacedSecretAsync(p, n, ns, cancellationToken: ct),
+        (ns, n, d, ct) => k.CoreV1.DeleteNamespacedSecretAsync(n, ns, d, cancellationToken: ct));
 
     private static ResourceApi<V1Deployment> Deployments(IKubernetes k) => new(
         "Deployment",

@@ -30,7 +30,9 @@ public sealed partial class ModelDeploymentReconciler
         var target = plan.Target;
         int want = plan.Replicas, ready = observed.ReadyPods.Count;
         if (want == 0) return (plan.Mode == RolloutMode.ScaledToZero ? "" : "spec.replicas is 0.", null);
-        var probe = LongContextProbe.For(md, model ?? throw new InvalidOperationException("a valid spec has a model"));
+        var (apiKey, keyProblem) = await EngineApiKey.ReadAsync(_client, md, ct).ConfigureAwait(false);
+        if (keyProblem is not null) return (keyProblem, ProbeRetry);
+        var probe = LongContextProbe.For(md, model ?? throw new InvalidOperationException("a valid spec has a model")) with { ApiKey = apiKey };
         if (await OpenGatesAsync(target, observed, probe, ct).ConfigureAwait(false) is { } failure)
             return (failure, ProbeRetry);
         if (target.Outcome == RevisionOutcome.Good)

@@ -1,3 +1,5 @@
+using LlmOperator.Operator.Webhooks;
+
 namespace LlmOperator.Operator.Runtime;
 
 /// <summary>The settings of <c>run</c>.</summary>
@@ -30,6 +32,12 @@ public sealed record OperatorOptions
 
     /// <summary>Keep the generated webhook certificate in this Secret, shared by the replicas; null: in memory.</summary>
     public string? WebhookCertificateSecret { get; init; }
+
+    /// <summary>The Service in front of the webhook port: its DNS names go into a generated certificate.</summary>
+    public string WebhookServiceName { get; init; } = WebhookNames.Service;
+
+    /// <summary>The Validating- and MutatingWebhookConfiguration (one name for both) whose caBundle the operator keeps.</summary>
+    public string WebhookConfigurationName { get; init; } = WebhookNames.Configuration;
 
     /// <summary>Where the leader-election Lease lives.</summary>
     public string LeaseNamespace { get; init; } = "default";

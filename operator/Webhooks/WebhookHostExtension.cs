@@ -35,6 +35,9 @@ public sealed class WebhookHostExtension : IOperatorHostExtension
             Port = port,
             Address = options.WebhookAddress,
             Namespace = options.WebhookNamespace,
+            ServiceName = options.WebhookServiceName,
+            ValidatingConfigurationName = options.WebhookConfigurationName,
+            MutatingConfigurationName = options.WebhookConfigurationName,
             CertificateDirectory = options.WebhookCertificateDirectory,
             CertificateSecretName = options.WebhookCertificateSecret,
         }

@@ -77,6 +77,7 @@ public static class EngineDeploymentBuilder
                 Limits = new Dictionary<string, ResourceQuantity> { [spec.Resources.Gpu.ResourceName] = gpus },
                 Requests = new Dictionary<string, ResourceQuantity> { [spec.Resources.Gpu.ResourceName] = gpus },
             },
+            Env = ApiKeyEnvironment(spec.Engine.ApiKeySecretRef),
             VolumeMounts = [new V1VolumeMount { Name = "dshm", MountPath = "/dev/shm" }, .. mount.Mounts],
             StartupProbe = Probe(spec.Engine.Runtime, 5, 360),
             ReadinessProbe = Probe(spec.Engine.Runtime, 5, 3),
@@ -106,6 +107,19 @@ public static class EngineDeploymentBuilder
             },
         };
     }
+
+    /// <summary>
+    /// The API key as a reference the kubelet resolves: only the Secret's name and key are in the pod template (and
+    /// so in the revision), never the key itself. Both our engine and vLLM read VLLM_API_KEY.
+    /// </summary>
+    private static List<V1EnvVar>? ApiKeyEnvironment(SecretKeyReference? reference) => reference is null ? null :
+    [
+        new V1EnvVar
+        {
+            Name = EngineApiKey.EnvironmentVariable,
+            ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = reference.Name, Key = reference.Key, Optional = false } },
+        },
+    ];
 
     /// <summary>Our engine is ready only after model load and warm-up (/ready); vLLM has /health only.</summary>
     private static V1Probe Probe(EngineRuntimeName runtime, int periodSeconds, int failureThreshold, string? path = null) => new()

@@ -28,7 +28,9 @@ public sealed class HttpLongContextProber(HttpClient http) : ILongContextProber
         };
         try
         {
-            using var response = await http.PostAsJsonAsync(new Uri(address, "/v1/completions"), body, cancellationToken).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, "/v1/completions")) { Content = JsonContent.Create(body) };
+            if (probe.ApiKey is { } key) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Value);
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
                 return new ProbeResult(false, $"HTTP {(int)response.StatusCode} from {address}: {Shorten(text)}");

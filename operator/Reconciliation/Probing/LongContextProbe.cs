@@ -22,6 +22,9 @@ public sealed record LongContextProbe(string Model, int PromptTokens, int MaxTok
 
     public const int GeneratedTokens = 2;
 
+    /// <summary>The bearer key when the engine requires one (spec.engine.apiKeySecretRef); prints as [redacted].</summary>
+    public EngineApiKey? ApiKey { get; init; }
+
     public static LongContextProbe For(V1Alpha1ModelDeployment resource, ModelArchitecture model)
     {
         var settings = new EngineSettings { MaxModelLen = resource.Spec.Engine.MaxModelLen };

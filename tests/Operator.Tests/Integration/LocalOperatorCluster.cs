@@ -9,6 +9,8 @@ using LlmOperator.Operator.Entities;
 using LlmOperator.Operator.Runtime;
 using LlmOperator.Operator.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlmOperator.Operator.Tests.Integration;
 
@@ -50,10 +52,13 @@ public sealed class LocalOperatorCluster : IAsyncDisposable
     }
 
     /// <summary>Starts an operator process's host (the `run` command's, with its <paramref name="extensions"/>) against the cluster.</summary>
-    public async Task<WebApplication> StartOperatorAsync(OperatorOptions? options = null, params IOperatorHostExtension[] extensions)
+    /// <param name="logs">Also receives every log line of the operator, from its first.</param>
+    public async Task<WebApplication> StartOperatorAsync(OperatorOptions? options = null, ILoggerProvider? logs = null,
+        IReadOnlyList<IOperatorHostExtension>? extensions = null)
     {
         var app = OperatorHost.Build(options ?? new OperatorOptions { MetricsPort = 0, Concurrency = 2 },
-            new KubernetesClientConfiguration { Host = Cluster.Address.ToString() }, extensions);
+            new KubernetesClientConfiguration { Host = Cluster.Address.ToString() }, extensions ?? []);
+        if (logs is not null) app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync();
         _operators.Add(app);
         return app;

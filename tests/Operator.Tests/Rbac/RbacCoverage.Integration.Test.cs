@@ -33,7 +33,7 @@ public sealed class RbacCoverageIntegrationTest(ITestOutputHelper output)
         var audit = new RequestLog();
         await using var env = await LocalOperatorCluster.StartAsync(audit: audit);
         await PrepareReleaseNamespaceAsync(env.Client);
-        var leader = await env.StartOperatorAsync(OperatorOptions(WebhookPort), new WebhookHostExtension()); // creates the certificate Secret
+        var leader = await env.StartOperatorAsync(OperatorOptions(WebhookPort), extensions: [new WebhookHostExtension()]); // creates the certificate Secret
 
         await RunLifeAsync(env, audit);
         await StartReplicaOnABrokenSecretAsync(env);
@@ -51,7 +51,7 @@ public sealed class RbacCoverageIntegrationTest(ITestOutputHelper output)
     private const string OperatorClient = OperatorUserAgent.Product + "/";
 
     /// <summary>
-    /// Created and Ready; its Service edited by hand (the operator puts it back); a change whose engine refuses its
+    /// Created (its model config in a ConfigMap, its engine API key in a Secret) and Ready; its Service edited by hand (the operator puts it back); a change whose engine refuses its
     /// arguments (the failure's log read); a change whose engine asserts (rolled back); a manual rollback to a revision
     /// that does not exist (refused, the annotation removed); the spec fixed with a history of one (revisions pruned);
     /// deleted.
@@ -61,6 +61,12 @@ public sealed class RbacCoverageIntegrationTest(ITestOutputHelper output)
         await env.Client.CoreV1.CreateNamespacedConfigMapAsync(ModelConfig(), Ns); // the ConfigMap webhook lists ModelDeployments
         var md = LocalOperatorCluster.Tiny("tiny");
         md.Spec.Model.Config = new ModelConfigSource { ConfigMapKeyRef = new ConfigMapKeyReference { Name = "tiny-config" } };
+        await env.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "tiny-api-key", NamespaceProperty = Ns },
+            Data = new Dictionary<string, byte[]> { ["api-key"] = "rbac-scenario-key"u8.ToArray() },
+        }, Ns);
+        md.Spec.Engine.ApiKeySecretRef = new SecretKeyReference { Name = "tiny-api-key" }; // the probe reads it
         await env.CreateAsync(md); // validated (ConfigMap read) and defaulted by the webhooks
         await env.WaitForConditionAsync("tiny", C.Ready);
 
@@ -89,7 +95,7 @@ public sealed class RbacCoverageIntegrationTest(ITestOutputHelper output)
     {
         await env.Client.CoreV1.PatchNamespacedSecretAsync(Merge("data", ServingCertificate.CertificateFile, null), ChartRbac.CertificateSecret, ChartRbac.ReleaseNamespace);
         // Its own webhook port: both replicas listen on loopback. It stands by, the first one holding the Lease.
-        var standby = await env.StartOperatorAsync(OperatorOptions(FreePort()), new WebhookHostExtension());
+        var standby = await env.StartOperatorAsync(OperatorOptions(FreePort()), extensions: [new WebhookHostExtension()]);
         await env.StopOperatorAsync(standby);
     }
 

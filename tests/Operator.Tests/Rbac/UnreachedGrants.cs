@@ -17,9 +17,6 @@ internal static class UnreachedGrants
         new("inference.llmoperator.dev", "modeldeployments/finalizers", "update",
             "No call: OwnerReference.To sets blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement admission plugin " +
             "(on in OpenShift) allows only to a client that may update the owner's finalizers. The local cluster does not run that plugin."),
-        new("", "secrets", "get",
-            "Reconciliation/Probing/EngineApiKey.cs (lands with the API-key change): the Secret spec.engine.apiKeySecretRef names, read " +
-            "in the ModelDeployment's namespace for the probe; the scenario sets no key. Its get of the webhook certificate Secret is the Role's."),
         new("apps", "controllerrevisions", "get",
             "RevisionStore.UpdateAsync re-reads a revision only after its update answered 409 Conflict (a write race)."),
     ];
