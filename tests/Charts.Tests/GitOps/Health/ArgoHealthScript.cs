@@ -39,7 +39,15 @@ internal static class ArgoHealthScript
         await process.StandardInput.WriteAsync(Harness(scriptPath, obj));
         process.StandardInput.Close();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(limit.Token);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{scriptPath} did not finish in 30s in {Interpreter} (a loop that never ends?)");
+        }
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{scriptPath} failed in {Interpreter} (exit {process.ExitCode}): {await stderr}");
         var output = await stdout;

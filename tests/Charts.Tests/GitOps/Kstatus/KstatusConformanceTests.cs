@@ -21,6 +21,8 @@ public sealed class KstatusConformanceTests
         { "manual-rollback", KstatusRules.Failed },
         { "no-good-revision", KstatusRules.Failed },
         { "invalid-spec", KstatusRules.Failed },
+        { "e2e-ready", KstatusRules.Current },
+        { "e2e-rolled-back", KstatusRules.Failed },
     };
 
     private static readonly Dictionary<string, string> ArgoToKstatus = new()
