@@ -10,8 +10,8 @@ namespace LlmOperator.Operator.Reconciliation.Status;
 
 /// <summary>
 /// The status a reconcile reports, as a pure function of what it learned: kstatus's Ready / Reconciling / Stalled
-/// (Flux fails fast on Stalled=True; after an automatic rollback it stays True until the spec changes, so GitOps
-/// tools show the failure rather than "progressing"), plus Valid, Degraded and RolledBack, each with
+/// (Flux fails fast on Stalled=True; after a rollback, automatic or by hand, it stays True until the spec changes, so
+/// GitOps tools show the failure rather than "progressing"), plus Valid, Degraded and RolledBack, each with
 /// observedGeneration so that <c>kubectl wait</c> never reads a verdict about an older spec.
 /// </summary>
 public static class StatusBuilder
