@@ -27,9 +27,10 @@ local function messageOf(c, fallback)
   return fallback
 end
 
--- A verdict about an older spec says nothing about the one in Git: wait until the operator has read it.
+-- A verdict about an older spec says nothing about the one in Git: wait until the operator has read it. The CRD
+-- defaults status.observedGeneration to -1, so a resource nobody has reconciled yet reads back with -1.
 local generation = obj.metadata.generation or 0
-if obj.status == nil or obj.status.observedGeneration == nil then
+if obj.status == nil or obj.status.observedGeneration == nil or obj.status.observedGeneration < 0 then
   hs.status = "Progressing"
   hs.message = "Waiting for the operator to observe generation " .. generation
   return hs
