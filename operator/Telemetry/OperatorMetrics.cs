@@ -74,6 +74,12 @@ public sealed class OperatorMetrics : IDisposable
         }
     }
 
+    /// <summary>Drops every resource's phase and conditions (the controller stopped: this pod no longer leads).</summary>
+    public void ForgetResources()
+    {
+        lock (_gate) _resources.Clear();
+    }
+
     private static KeyValuePair<string, object?>[] RollbackTags(string action, string reason) =>
         [new("action", action), new("reason", reason)];
 
