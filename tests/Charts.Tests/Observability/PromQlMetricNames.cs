@@ -9,6 +9,9 @@ namespace LlmOperator.Charts.Tests.Observability;
 /// </summary>
 public static class PromQlMetricNames
 {
+    /// <summary>A metric name and the labels its <c>{}</c> matchers name.</summary>
+    public sealed record Selector(string Metric, IReadOnlyList<string> Labels);
+
     private static readonly HashSet<string> Aggregations =
         ["sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio"];
 
@@ -30,9 +33,13 @@ public static class PromQlMetricNames
     ];
 
     /// <exception cref="FormatException">The expression is not PromQL this tokenizer (and Prometheus) accepts.</exception>
-    public static IReadOnlySet<string> Of(string expr)
+    public static IReadOnlySet<string> Of(string expr) => new SortedSet<string>(Selectors(expr).Select(s => s.Metric), StringComparer.Ordinal);
+
+    /// <summary>Each metric selector of the expression, in order.</summary>
+    /// <exception cref="FormatException">The expression is not PromQL this tokenizer (and Prometheus) accepts.</exception>
+    public static IReadOnlyList<Selector> Selectors(string expr)
     {
-        var names = new SortedSet<string>(StringComparer.Ordinal);
+        var names = new List<Selector>();
         var parens = 0;
         for (var i = 0; i < expr.Length;)
         {
@@ -56,7 +63,7 @@ public static class PromQlMetricNames
         return names;
     }
 
-    private static int Identifier(string expr, int start, SortedSet<string> names)
+    private static int Identifier(string expr, int start, List<Selector> names)
     {
         int end = SkipWhile(expr, start, ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or ':');
         var word = expr[start..end];
@@ -65,8 +72,37 @@ public static class PromQlMetricNames
         if (LabelLists.Contains(word)) return call ? SkipTo(expr, next, ')') : end;
         if (Aggregations.Contains(word) || Keywords.Contains(word)) return end;
         if (call && !Functions.Contains(word)) throw new FormatException($"'{word}' is not a PromQL function, in: {expr}");
-        if (!call) names.Add(word);
+        if (call) return end;
+        if (next < expr.Length && expr[next] == '{')
+        {
+            var (labels, after) = Matchers(expr, next);
+            names.Add(new Selector(word, labels));
+            return after;
+        }
+        names.Add(new Selector(word, []));
         return end;
+    }
+
+    /// <summary>The label names of the matchers in the braces at <paramref name="open"/>, and the index past them.</summary>
+    private static (IReadOnlyList<string> Labels, int After) Matchers(string expr, int open)
+    {
+        var labels = new List<string>();
+        for (int i = open + 1; i < expr.Length;)
+        {
+            char c = expr[i];
+            if (c == '}') return (labels, i + 1);
+            if (char.IsWhiteSpace(c) || c == ',') i++;
+            else if (c is '"' or '\'' or '`') i = SkipString(expr, i);
+            else if (IsIdentifierStart(c))
+            {
+                int end = SkipWhile(expr, i, ch => char.IsAsciiLetterOrDigit(ch) || ch == '_');
+                labels.Add(expr[i..end]);
+                i = end;
+            }
+            else if (c is '=' or '!' or '~') i++;
+            else throw new FormatException($"unexpected '{c}' at {i} in the matchers of: {expr}");
+        }
+        throw new FormatException($"no '}}' closes the '{{' at {open} in: {expr}");
     }
 
     private static bool IsIdentifierStart(char c) => char.IsAsciiLetter(c) || c is '_' or ':';

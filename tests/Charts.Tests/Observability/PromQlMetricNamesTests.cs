@@ -20,4 +20,12 @@ public sealed class PromQlMetricNamesTests
     [InlineData("sum(a))")]
     public void Of_Should_Refuse_When_PrometheusWouldNotParseIt(string expr) =>
         Assert.Throws<FormatException>(() => PromQlMetricNames.Of(expr));
+
+    [Fact]
+    public void Selectors_Should_NameTheLabelsOfEachMetricsMatchers_When_TheyHaveBraces()
+    {
+        var selectors = PromQlMetricNames.Selectors("sum by (le) (rate(a_bucket{job=\"x\", le!=\"1,}\"}[5m])) / on (c) b{c=~\"$d\"} + c");
+
+        Assert.Equal([("a_bucket", "job le"), ("b", "c"), ("c", "")], selectors.Select(s => (s.Metric, string.Join(' ', s.Labels))));
+    }
 }
