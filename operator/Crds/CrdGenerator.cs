@@ -55,6 +55,10 @@ public static class CrdGenerator
         entity.Properties["kind"].Description = "Kind is a string value representing the REST resource this object represents.";
         entity.Properties["metadata"] = new V1JSONSchemaProps { Type = "object", Description = "Standard object metadata." };
         entity.Properties["apiVersion"].DefaultProperty = null;
+        // As Flux's own CRDs do: a resource nobody has reconciled yet reads back with observedGeneration -1 (the API
+        // server defaults status on read, after create has reset it), so kstatus — Flux's health checks, kubectl's
+        // and cli-utils' waits — says InProgress until the operator writes a status, not Current at once.
+        entity.Properties["status"].DefaultProperty = new Dictionary<string, object> { ["observedGeneration"] = -1 };
         entity.Required = ["spec"];
         return entity;
     }

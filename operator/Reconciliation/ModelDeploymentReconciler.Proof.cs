@@ -6,6 +6,7 @@ using LlmOperator.Operator.Reconciliation.Observation;
 using LlmOperator.Operator.Reconciliation.Probing;
 using LlmOperator.Operator.Reconciliation.Revisions;
 using LlmOperator.Operator.Reconciliation.Rollout;
+using LlmOperator.Operator.Runtime;
 using LlmOperator.Rules.Architecture;
 using Microsoft.Extensions.Logging;
 
@@ -82,7 +83,7 @@ public sealed partial class ModelDeploymentReconciler
     /// </summary>
     private async Task WriteStatusAsync(V1Alpha1ModelDeployment md, ModelDeploymentStatus status, CancellationToken ct)
     {
-        _metrics.SetPhase($"{md.Metadata.NamespaceProperty}/{md.Metadata.Name}", status.Phase);
+        _metrics.SetStatus(ReconcileKeys.For(md.Metadata.NamespaceProperty, md.Metadata.Name), status);
         if (md.Status is not null && KubernetesJson.Serialize(md.Status) == KubernetesJson.Serialize(status)) return;
         bool first = true;
         await _conflicts.ExecuteAsync(async token =>

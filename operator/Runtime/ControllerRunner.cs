@@ -51,7 +51,17 @@ public sealed class ControllerRunner(
                 .RunAsync(options.Concurrency, cancellationToken),
         };
         _logger.LogInformation("Controller started: {Concurrency} workers, namespace {Namespace}", options.Concurrency, options.Namespace ?? "(all)");
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A standby exports no resource's state: what it saw as leader goes stale the moment another pod leads,
+            // and alerts take the maximum over both pods' series.
+            metrics.ForgetResources();
+            metrics.Observe(() => 0);
+        }
         _logger.LogInformation("Controller stopped");
     }
 

@@ -52,7 +52,7 @@ public sealed class ReconcileWorkers(
             {
                 // Deleted: its objects carry owner references, so the garbage collector removes them.
                 queue.Forget(key);
-                metrics.SetPhase(key, null);
+                metrics.SetStatus(key, null);
                 logger.LogInformation("ModelDeployment {Key} is gone", key);
                 result = ReconcileResult.Success();
             }

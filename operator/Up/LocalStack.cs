@@ -55,6 +55,9 @@ public sealed class LocalStack : IAsyncDisposable
 
     public WebhookServer Webhooks => _operator!.Services.GetRequiredService<WebhookServer>();
 
+    /// <summary>Where the operator serves <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> (its metrics port, on any free port).</summary>
+    public Uri OperatorMetricsAddress => new(_operator!.Urls.First(u => u.StartsWith("http://", StringComparison.Ordinal)).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+
     public static async Task<LocalStack> StartAsync(LocalStackOptions options, CancellationToken cancellationToken)
     {
         var clusterOptions = StandardCluster.Options(options.Port, options.Kubeconfig, gpusPerNode: 8, nodes: 1, modelCache: options.ModelCache)

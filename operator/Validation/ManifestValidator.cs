@@ -24,6 +24,7 @@ public static class ManifestValidator
 
     public static IReadOnlyList<ResourceResult> Validate(IReadOnlyList<ManifestDocument> documents)
     {
+        documents = documents.Where(d => !IsGitOpsObject(d)).ToList();
         foreach (var doc in documents.Where(d => !IsModelDeployment(d) && !IsConfigMap(d)))
             throw new ManifestException($"{doc.Location}: kind '{doc.Kind}' ({doc.ApiVersion}) is not a ModelDeployment; " +
                                         $"expected apiVersion {V1Alpha1ModelDeployment.GroupVersion}, kind {V1Alpha1ModelDeployment.EntityKind}.");
@@ -83,6 +84,17 @@ public static class ManifestValidator
         d.Kind == V1Alpha1ModelDeployment.EntityKind && d.ApiVersion == V1Alpha1ModelDeployment.GroupVersion;
 
     private static bool IsConfigMap(ManifestDocument d) => d.Kind == "ConfigMap" && d.ApiVersion == "v1";
+
+    /// <summary>
+    /// Flux's (*.toolkit.fluxcd.io) and Argo CD's (argoproj.io) own objects sit in the folders they sync, beside the
+    /// ModelDeployments (examples/flux/): not ours to check, and no reason to refuse the folder. Any other kind is still
+    /// refused, so that a Deployment or a misspelt apiVersion is not passed over in silence.
+    /// </summary>
+    private static bool IsGitOpsObject(ManifestDocument d)
+    {
+        var group = d.ApiVersion.Split('/')[0];
+        return group.EndsWith(".toolkit.fluxcd.io", StringComparison.Ordinal) || group == "argoproj.io";
+    }
 
     /// <summary>Results as the JSON that <c>validate -o json</c> prints.</summary>
     public static string ToJson(IReadOnlyList<ResourceResult> results) => JsonSerializer.Serialize(new

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using LlmOperator.Charts.Tests.GitOps.Health;
 using LlmOperator.EndToEnd.Tests.Support;
 using LlmOperator.LocalCluster.Kubelet;
 using LlmOperator.Operator.Up;
@@ -34,8 +35,10 @@ public sealed class ModelDeploymentEndToEndTests(StackFixture fixture) : IClassF
         var completion = JsonNode.Parse(body)!;
         Assert.Equal("llmoperator/tiny-llama4", (string?)completion["model"]);
         Assert.Equal(4, (int)completion["usage"]!["completion_tokens"]!);
-        var status = JsonNode.Parse(await Kubectl.SucceedAsync("get", "md", "tiny-llama4", "-o", "json"))!["status"]!;
+        var md = JsonNode.Parse(await Kubectl.SucceedAsync("get", "md", "tiny-llama4", "-o", "json"))!;
+        var status = md["status"]!;
         Assert.Equal("Ready", (string?)status["phase"]);
+        await AssertArgoHealthAsync("e2e-ready", md, "Healthy", "Ready");
         Assert.Equal("Good", (string?)status["revisions"]![0]!["outcome"]);
         AssertRunsTheRealEngine(await Kubectl.SucceedAsync("get", "pods", "-l", "app.kubernetes.io/instance=tiny-llama4", "-o", "jsonpath={.items[0].metadata.name}"));
     }
@@ -69,12 +72,26 @@ public sealed class ModelDeploymentEndToEndTests(StackFixture fixture) : IClassF
         await Kubectl.SucceedAsync("patch", "md", "tiny-rollback", "--type=merge", "-p", UpRunner.BadRollout);
         await Kubectl.SucceedAsync("wait", "--for=condition=RolledBack", "md/tiny-rollback", "--timeout=240s");
 
-        var status = JsonNode.Parse(await Kubectl.SucceedAsync("get", "md", "tiny-rollback", "-o", "json"))!["status"]!;
+        var md = JsonNode.Parse(await Kubectl.SucceedAsync("get", "md", "tiny-rollback", "-o", "json"))!;
+        var status = md["status"]!;
         Assert.Equal(good, (string?)status["currentRevision"]);
         Assert.Equal("RolledBack", (string?)status["phase"]);
         var stalled = status["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Stalled")!;
         Assert.Equal(("True", "RolledBack"), ((string?)stalled["status"], (string?)stalled["reason"]));
         Assert.Contains("GpuAssertion", (string?)status["failedRevisions"]![0]!["reason"] + (string?)status["failedRevisions"]![0]!["message"]);
+        await AssertArgoHealthAsync("e2e-rolled-back", md, "Degraded", "Stalled");
+    }
+
+    /// <summary>
+    /// The chart's Argo CD health check (lua5.4) on the object kubectl read: STATUS, with the message of the condition
+    /// that decides it. Saved as a GitOps fixture when LLMOP_STATUS_SAMPLES_DIR is set.
+    /// </summary>
+    private static async Task AssertArgoHealthAsync(string moment, JsonNode md, string status, string conditionType)
+    {
+        StatusSamples.Save(moment, md);
+        var health = await ArgoHealthScript.RunAsync(RepositoryPaths.Of("charts", "llm-operator", "docs", "argocd", "health.lua"), md);
+        var condition = md["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == conditionType)!;
+        Assert.Equal(new HealthStatus(status, (string)condition["message"]!), health);
     }
 
     /// <summary>The pod's process is this checkout's engine, given the model as a hub id and the node's cache.</summary>

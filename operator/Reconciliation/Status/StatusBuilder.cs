@@ -10,8 +10,8 @@ namespace LlmOperator.Operator.Reconciliation.Status;
 
 /// <summary>
 /// The status a reconcile reports, as a pure function of what it learned: kstatus's Ready / Reconciling / Stalled
-/// (Flux fails fast on Stalled=True; after an automatic rollback it stays True until the spec changes, so GitOps
-/// tools show the failure rather than "progressing"), plus Valid, Degraded and RolledBack, each with
+/// (Flux fails fast on Stalled=True; after a rollback, automatic or by hand, it stays True until the spec changes, so
+/// GitOps tools show the failure rather than "progressing"), plus Valid, Degraded and RolledBack, each with
 /// observedGeneration so that <c>kubectl wait</c> never reads a verdict about an older spec.
 /// </summary>
 public static class StatusBuilder
@@ -98,7 +98,14 @@ public static class StatusBuilder
             case RolloutMode.ManualRollback:
                 message = $"Rolled back to revision {plan.Target.Hash} by the {EngineLabels.RollbackTo} annotation; the spec's revision " +
                           $"{plan.Spec.Hash} is held back until the spec changes. {f.Progress}";
-                return Progress(f, Set(f, f.Resource.Status?.Conditions, C.RolledBack, true, ManualRollback, message), ManualRollback, message);
+                list = Set(f, f.Resource.Status?.Conditions, C.RolledBack, true, ManualRollback, message);
+                if (!Available(f)) return Progress(f, list, ManualRollback, message);
+                // Once the pinned revision serves, the spec's revision is held back until the spec changes: the same
+                // verdict as an automatic rollback (Ready=False, Stalled=True), so that kstatus (Flux) says Failed as
+                // Argo CD's health check says Degraded, instead of Current while the spec in Git does not run.
+                list = Set(f, list, C.Ready, false, ManualRollback, message);
+                list = Set(f, list, C.Reconciling, false, ManualRollback, message);
+                return Set(f, list, C.Stalled, true, ManualRollback, message);
             default:
                 return Progress(f, Set(f, f.Resource.Status?.Conditions, C.RolledBack, false, "SpecRevision",
                     $"Running the spec's revision {plan.Spec.Hash}."), Ready, f.Progress);
@@ -107,7 +114,7 @@ public static class StatusBuilder
 
     private static List<V1Condition> Progress(StatusFacts f, List<V1Condition> list, string readyReason, string message)
     {
-        bool ready = f.Plan.Replicas == 0 || (f.RolloutComplete && f.Plan.Target.Outcome == RevisionOutcome.Good);
+        bool ready = Available(f);
         bool stalled = !ready && f.ProgressDeadlineExceeded;
         var waitReason = stalled ? DeadlineExceeded : Progressing;
         list = Set(f, list, C.Ready, ready, ready ? readyReason : waitReason, message);
@@ -115,6 +122,10 @@ public static class StatusBuilder
         return Set(f, list, C.Stalled, stalled, stalled ? DeadlineExceeded : AsExpected,
             stalled ? $"The Deployment made no progress within {f.Resource.Spec.Rollout.ProgressDeadlineSeconds}s. {message}" : "Not stalled.");
     }
+
+    /// <summary>The planned revision is Good and the Deployment runs it on every replica (or none are wanted).</summary>
+    private static bool Available(StatusFacts f) =>
+        f.Plan.Replicas == 0 || (f.RolloutComplete && f.Plan.Target.Outcome == RevisionOutcome.Good);
 
     private static (bool, string, string) Degradation(StatusFacts f)
     {
@@ -131,8 +142,7 @@ public static class StatusBuilder
     {
         RolloutMode.ScaledToZero => "Failed",
         RolloutMode.AutomaticRollback or RolloutMode.ManualRollback => "RolledBack",
-        _ when f.Plan.Replicas == 0 || (f.RolloutComplete && f.Plan.Target.Outcome == RevisionOutcome.Good)
-            => f.Pods.Failures.Count > 0 ? "Degraded" : "Ready",
+        _ when Available(f) => f.Pods.Failures.Count > 0 ? "Degraded" : "Ready",
         _ => f.Pods.Pods.Count == 0 ? "Pending" : "Progressing",
     };
 

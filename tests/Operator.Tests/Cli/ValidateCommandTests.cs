@@ -71,6 +71,21 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Validate_Should_CheckOnlyTheModelDeployments_When_AFolderHoldsFluxObjects()
+    {
+        string folder = Directory.CreateTempSubdirectory("validate-flux-").FullName;
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Of("examples", "flux"), "*.yaml"))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        File.Copy(RepositoryPaths.Of("examples", "tiny-llama4.yaml"), Path.Combine(folder, "tiny-llama4.yaml"));
+
+        var (exit, stdout, stderr) = Run("text", folder);
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("1 resource checked, 0 invalid.", stdout);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public void Validate_Should_ExitTwo_When_FileIsMissing()
     {
         var (exit, _, stderr) = Run("text", "/nonexistent/md.yaml");

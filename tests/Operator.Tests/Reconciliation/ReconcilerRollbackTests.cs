@@ -209,12 +209,19 @@ public sealed class ReconcilerRollbackTests
 
         h.Cluster.Mutate<V1Alpha1ModelDeployment>(ReconcilerHarness.Ns, ReconcilerHarness.Name,
             md => md.Metadata.Annotations = new Dictionary<string, string> { [EngineLabels.RollbackTo] = first });
+        await h.ReconcileAsync();
+        // Rolling to the pinned revision: in progress (kstatus InProgress).
+        Assert.Equal(("False", "True", "False"), (h.Condition(C.Ready).Status, h.Condition(C.Reconciling).Status, h.Condition(C.Stalled).Status));
         await h.SettleAsync(2);
 
         Assert.Equal(first, h.DeployedRevision);
         Assert.False(h.Resource.Metadata.Annotations?.ContainsKey(EngineLabels.RollbackTo) ?? false);
         Assert.Equal(("True", "ManualRollback"), (h.Condition(C.RolledBack).Status, h.Condition(C.RolledBack).Reason));
-        Assert.Equal(("True", "False"), (h.Condition(C.Ready).Status, h.Condition(C.Stalled).Status));
+        // Serving the pinned revision, the spec's held back until it changes: as after an automatic rollback, Stalled
+        // (kstatus Failed, Argo CD Degraded), not Ready.
+        Assert.Equal(("False", "False", "True"), (h.Condition(C.Ready).Status, h.Condition(C.Reconciling).Status, h.Condition(C.Stalled).Status));
+        Assert.Equal(("ManualRollback", "ManualRollback"), (h.Condition(C.Ready).Reason, h.Condition(C.Stalled).Reason));
+        Assert.Equal("RolledBack", h.Status.Phase);
         Assert.Equal(RevisionOutcome.Good, h.RevisionOf(second).Outcome);
         Assert.Single(h.Events, e => e.Reason == "ManualRollback");
 

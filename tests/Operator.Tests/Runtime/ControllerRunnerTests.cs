@@ -66,4 +66,25 @@ public sealed class ControllerRunnerTests
             Assert.Equal("ml/tiny", reconcile.GetTagItem("k8s.object.key"));
         }
     }
+
+    [Fact]
+    public async Task Run_Should_StopExportingResourceState_When_TheTermEnds()
+    {
+        using var h = new ReconcilerHarness(s => s.Engine.TensorParallelSize = 3);
+        var watches = new WatchSet(new ChannelWatchSource<V1Alpha1ModelDeployment>("modeldeployments", h.Resource),
+            new ChannelWatchSource<V1Deployment>("deployments"), new ChannelWatchSource<V1Pod>("pods"), new ChannelWatchSource<V1ConfigMap>("configmaps"));
+        var runner = new ControllerRunner(watches, h.Cluster, h.Reconciler, h.Metrics, new OperatorOptions { Concurrency = 1 }, NullLoggerFactory.Instance);
+        using var conditions = new ObservedSeries(h.Metrics, "llm_operator_modeldeployment_condition");
+        using var phases = new ObservedSeries(h.Metrics, "llm_operator_resources");
+        using var stop = new CancellationTokenSource();
+        var run = runner.RunAsync(stop.Token);
+        await Until(() => h.Resource.Status?.Phase == "Invalid");
+        Assert.Contains(conditions.Scrape(), s => s["type"] == ConditionTypes.Stalled && s["status"] == "true");
+
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Empty(conditions.Scrape());
+        Assert.Empty(phases.Scrape());
+    }
 }

@@ -86,6 +86,12 @@ public sealed class OperatorHostMetricsTests
         Assert.Contains("llm_operator_reconcile_duration_seconds_bucket", metrics, StringComparison.Ordinal);
         Assert.Contains("llm_operator_resources{", metrics, StringComparison.Ordinal);
         Assert.Contains("phase=\"Invalid\"", metrics, StringComparison.Ordinal);
+        var lines = metrics.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("llm_operator_modeldeployment_condition{", StringComparison.Ordinal)
+            && new[] { "namespace=\"ml\"", "name=\"bad\"", "type=\"Stalled\"", "status=\"true\"" }.All(label => l.Contains(label, StringComparison.Ordinal)));
+        // The rollback series exist at 0 before any rollback, so increase() sees the first one.
+        Assert.Contains(lines, l => l.StartsWith("llm_operator_rollbacks_total{", StringComparison.Ordinal)
+            && l.Contains("reason=\"GpuAssertion\"", StringComparison.Ordinal) && l.Contains("} 0", StringComparison.Ordinal));
         Assert.Equal("ok: leading", ready);
         Assert.Contains(api.Requests, r => r.StartsWith("POST /api/v1/namespaces/ml/events", StringComparison.Ordinal));
     }
