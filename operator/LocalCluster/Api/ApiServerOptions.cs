@@ -1,3 +1,5 @@
+using LlmOperator.LocalCluster.Api.Auditing;
+
 namespace LlmOperator.LocalCluster.Api;
 
 /// <summary>Settings of the local API server.</summary>
@@ -11,6 +13,12 @@ public sealed record ApiServerOptions
 
     /// <summary>How long a paged list's continue token stays valid before 410 Expired.</summary>
     public TimeSpan ContinueTokenLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Told the RBAC attributes of every resource request (kube-apiserver's audit backend, in process); null records
+    /// nothing and costs nothing.
+    /// </summary>
+    public IRequestRecorder? Audit { get; init; }
 
     /// <summary>Validates the settings, naming the bad one.</summary>
     public ApiServerOptions Validated()

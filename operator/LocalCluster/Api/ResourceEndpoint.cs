@@ -1,3 +1,4 @@
+using LlmOperator.LocalCluster.Api.Auditing;
 using LlmOperator.LocalCluster.Api.Handlers;
 using LlmOperator.LocalCluster.Api.Http;
 using LlmOperator.LocalCluster.Storage;
@@ -22,6 +23,8 @@ public sealed class ResourceEndpoint(ApiServices services, ILogger logger, Cance
             var segments = (rest ?? "").Split('/');
             var path = ResourcePath.Parse(services.Registry, group, version, segments) ?? throw NotFound();
             var call = new ApiCall(context, path);
+            // Where kube-apiserver authorizes: before faults and handlers, so refused and failed requests count too.
+            services.Options.Audit?.Record(RequestAttributes.Of(call));
             await services.Faults.BeforeRequestAsync(call.Verb, path.Resource, context.RequestAborted);
             await DispatchAsync(call);
         }

@@ -53,6 +53,8 @@ public static class OperatorHost
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        // The calls say they are the operator's, not KubernetesClient's (audit logs, API server metrics, RBAC checks).
+        cluster.UserAgent = OperatorUserAgent.Value;
         services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(cluster));
         // One pipeline for the whole process, so its circuit breaker sees every call.
         services.AddSingleton(_ => ApiResilience.Create(retryConflicts: false));

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using LlmOperator.LocalCluster;
+using LlmOperator.LocalCluster.Api.Auditing;
 using LlmOperator.LocalCluster.Kubelet;
 using LlmOperator.LocalCluster.Kubelet.Containers;
 using LlmOperator.LocalCluster.ServiceProxy;
@@ -30,7 +31,8 @@ public sealed class LocalOperatorCluster : IAsyncDisposable
     public k8s.Kubernetes Client { get; }
 
     /// <param name="modelCache">The nodes' Hugging Face hub cache: pods run the real engine, which loads the model from it.</param>
-    public static async Task<LocalOperatorCluster> StartAsync(string? modelCache = null)
+    /// <param name="audit">Told every resource request the API server serves (the RBAC coverage test's recorder).</param>
+    public static async Task<LocalOperatorCluster> StartAsync(string? modelCache = null, IRequestRecorder? audit = null)
     {
         var kubelet = new KubeletOptions
         {
@@ -39,7 +41,8 @@ public sealed class LocalOperatorCluster : IAsyncDisposable
             CrashLoopBackOffInitial = TimeSpan.FromMilliseconds(200),
             CrashLoopBackOffMax = TimeSpan.FromSeconds(1),
         };
-        var host = await LocalClusterHost.StartAsync(StandardCluster.Options(gpusPerNode: 8, nodes: 2, kubelet: kubelet));
+        var options = StandardCluster.Options(gpusPerNode: 8, nodes: 2, kubelet: kubelet);
+        var host = await LocalClusterHost.StartAsync(options with { ApiServer = options.ApiServer with { Audit = audit } });
         var cluster = new LocalOperatorCluster(host);
         var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(RepositoryPaths.Of("crds", "modeldeployments.inference.llmoperator.dev.yaml")));
         await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
@@ -48,12 +51,13 @@ public sealed class LocalOperatorCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Starts an operator process's host (the `run` command's) against the cluster.</summary>
+    /// <summary>Starts an operator process's host (the `run` command's, with its <paramref name="extensions"/>) against the cluster.</summary>
     /// <param name="logs">Also receives every log line of the operator, from its first.</param>
-    public async Task<WebApplication> StartOperatorAsync(OperatorOptions? options = null, ILoggerProvider? logs = null)
+    public async Task<WebApplication> StartOperatorAsync(OperatorOptions? options = null, ILoggerProvider? logs = null,
+        IReadOnlyList<IOperatorHostExtension>? extensions = null)
     {
         var app = OperatorHost.Build(options ?? new OperatorOptions { MetricsPort = 0, Concurrency = 2 },
-            new KubernetesClientConfiguration { Host = Cluster.Address.ToString() }, []);
+            new KubernetesClientConfiguration { Host = Cluster.Address.ToString() }, extensions ?? []);
         if (logs is not null) app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync();
         _operators.Add(app);
