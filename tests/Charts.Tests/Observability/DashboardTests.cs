@@ -1,3 +1,4 @@
+using LlmOperator.Charts.Tests.Rendering;
 using System.Text.Json.Nodes;
 
 namespace LlmOperator.Charts.Tests.Observability;

@@ -1,3 +1,4 @@
+using LlmOperator.Charts.Tests.Rendering;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 

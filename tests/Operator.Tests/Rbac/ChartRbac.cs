@@ -1,3 +1,4 @@
+using LlmOperator.Charts.Tests.Rendering;
 using LlmOperator.LocalCluster.Api.Auditing;
 using LlmOperator.Operator.Webhooks;
 
@@ -19,13 +20,13 @@ internal static class ChartRbac
     /// <summary>The named templates of the chart contract, as helm would render them for this release.</summary>
     public static readonly IReadOnlyDictionary<string, string> Values = new Dictionary<string, string>
     {
-        ["include \"llm-operator.fullname\" ."] = Release,
-        ["include \"llm-operator.serviceAccountName\" ."] = ServiceAccount,
-        ["include \"llm-operator.webhookCertSecretName\" ."] = CertificateSecret,
-        [".Release.Namespace"] = ReleaseNamespace,
+        ["include llm-operator.fullname"] = Release,
+        ["include llm-operator.serviceAccountName"] = ServiceAccount,
+        ["include llm-operator.webhookCertSecretName"] = CertificateSecret,
+        ["Release.Namespace"] = ReleaseNamespace,
     };
 
-    public static RbacPolicy Load() => RbacPolicy.For(TemplateSkeleton.Render(TemplatePath, Values), ReleaseNamespace, ServiceAccount);
+    public static RbacPolicy Load() => RbacPolicy.For(HelmSkeleton.Render(TemplatePath, Values), ReleaseNamespace, ServiceAccount);
 
     /// <summary>One line per distinct request the policy refuses, each naming the rule that would allow it.</summary>
     public static IReadOnlyList<string> Refused(RbacPolicy policy, IEnumerable<RequestAttributes> requests) =>

@@ -5,7 +5,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
 
-namespace LlmOperator.Charts.Tests.Observability;
+namespace LlmOperator.Charts.Tests.Rendering;
 
 /// <summary>
 /// A chart template as YAML without helm (which this machine lacks), for templates written in the chart's style
