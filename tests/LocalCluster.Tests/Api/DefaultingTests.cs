@@ -30,6 +30,27 @@ public sealed class DefaultingTests
     }
 
     [Fact]
+    public async Task Create_Should_MergeStringDataIntoData_When_SecretHasStringData()
+    {
+        await using var cluster = await Clusters.StartAsync();
+        var client = cluster.CreateClient();
+        var secret = new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "engine-key" },
+            Data = new Dictionary<string, byte[]> { ["api-key"] = "old"u8.ToArray(), ["kept"] = "k"u8.ToArray() },
+            StringData = new Dictionary<string, string> { ["api-key"] = "sk-new" },
+        };
+
+        await client.CoreV1.CreateNamespacedSecretAsync(secret, "default");
+        var stored = await client.CoreV1.ReadNamespacedSecretAsync("engine-key", "default");
+
+        Assert.Equal("sk-new", System.Text.Encoding.UTF8.GetString(stored.Data["api-key"]));
+        Assert.Equal("k", System.Text.Encoding.UTF8.GetString(stored.Data["kept"]));
+        Assert.Null(stored.StringData);
+        Assert.Equal("Opaque", stored.Type);
+    }
+
+    [Fact]
     public async Task Create_Should_KeepGivenValues_When_FieldsAreSet()
     {
         await using var cluster = await Clusters.StartAsync();

@@ -39,10 +39,24 @@ public sealed class BuiltInDefaults : IAdmissionPlugin
                 break;
             case "secrets":
                 Set(obj, "type", "Opaque");
+                MergeStringData(obj);
                 break;
         }
 
         return Task.FromResult(new AdmissionOutcome(obj, []));
+    }
+
+    /// <summary>
+    /// A Secret's write-only stringData goes into data, base64-encoded, overwriting a key of the same name, and is not
+    /// stored (kube-apiserver's Secret conversion does this): readers, the kubelet included, only ever see data.
+    /// </summary>
+    private static void MergeStringData(JsonObject secret)
+    {
+        if (secret["stringData"] is not JsonObject strings) return;
+        var data = Child(secret, "data");
+        foreach (var (key, value) in strings)
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value?.GetValue<string>() ?? ""));
+        secret.Remove("stringData");
     }
 
     private static void Deployment(JsonObject spec)
