@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace LlmOperator.Operator.Cli;
 
 /// <summary>
-/// <c>run [--kubeconfig F] [--namespace NS] [--leader-elect] [--concurrency N] [--metrics-port P] [--webhook-port P]
+/// <c>run [--kubeconfig F] [--namespace NS] [--leader-elect] [--lease-name NAME] [--concurrency N] [--metrics-port P] [--webhook-port P]
 /// [--webhook-cert-dir DIR] [--webhook-cert-secret NAME] [--webhook-service NAME] [--webhook-configuration NAME]</c>: the
 /// operator itself, until SIGTERM or Ctrl+C. In a pod it uses the in-cluster configuration. Exit codes: 0 stopped,
 /// 1 could not start (a port taken), 2 unusable options.
@@ -46,6 +46,7 @@ internal static class RunCommand
         WebhookServiceName = parse.GetValue<string>("--webhook-service")!,
         WebhookConfigurationName = parse.GetValue<string>("--webhook-configuration")!,
         LeaseNamespace = podNamespace ?? parse.GetValue<string?>("--namespace") ?? "default",
+        LeaseName = parse.GetValue<string>("--lease-name")!,
     };
 
     private static IEnumerable<Option> Options()
@@ -61,6 +62,7 @@ internal static class RunCommand
             new Option<string?>("--kubeconfig") { Description = "Kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)." },
             new Option<string?>("--namespace", "-n") { Description = "Watch one namespace only (default: all)." },
             new Option<bool>("--leader-elect") { Description = "Run as one of several replicas: only the Lease holder reconciles." },
+            new Option<string>("--lease-name") { Description = "The leader-election Lease (in $POD_NAMESPACE); the chart names it after the release, so two releases never share one.", DefaultValueFactory = _ => OperatorOptions.DefaultLeaseName },
             concurrency, metricsPort, webhookPort,
             new Option<string?>("--webhook-cert-dir") { Description = "Folder of the webhooks' mounted TLS Secret (tls.crt, tls.key, ca.crt); default: a generated certificate." },
             new Option<string?>("--webhook-cert-secret") { Description = "Keep the generated certificate in this Secret of $POD_NAMESPACE, so that replicas share it." },

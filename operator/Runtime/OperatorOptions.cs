@@ -42,7 +42,9 @@ public sealed record OperatorOptions
     /// <summary>Where the leader-election Lease lives.</summary>
     public string LeaseNamespace { get; init; } = "default";
 
-    public string LeaseName { get; init; } = "llm-operator-leader";
+    public string LeaseName { get; init; } = DefaultLeaseName;
+
+    public const string DefaultLeaseName = "llm-operator-leader";
 
     /// <summary>This process in the Lease's holderIdentity.</summary>
     public string Identity { get; init; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";

@@ -98,6 +98,7 @@ public sealed class DeploymentTemplateTests
         var options = RunCommand.OptionsFrom(parse, podNamespace: "llm-operator");
         Assert.Equal((8080, 4, 9443, "llm-operator-webhook", "llm-operator"),
             (options.MetricsPort, options.Concurrency, options.WebhookPort, options.WebhookServiceName, options.WebhookConfigurationName));
+        Assert.Equal("llm-operator-leader", options.LeaseName); // the Lease templates/rbac.yaml's Role names
     }
 
     private static string Single(IEnumerable<string> args, string prefix) => args.Single(a => a.StartsWith(prefix, StringComparison.Ordinal));

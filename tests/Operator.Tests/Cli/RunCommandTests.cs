@@ -16,10 +16,13 @@ public sealed class RunCommandTests
     [Fact]
     public void OptionsFrom_Should_CertifyAndPatchTheChartsNames_When_TheReleaseNamesAreGiven()
     {
-        var parse = Parse("--leader-elect", "--webhook-port", "9443", "--webhook-cert-secret", "prod-llm-operator-webhook-tls",
-            "--webhook-service", "prod-llm-operator-webhook", "--webhook-configuration", "prod-llm-operator");
+        var parse = Parse("--leader-elect", "--lease-name", "prod-llm-operator-leader", "--webhook-port", "9443", "--webhook-cert-secret",
+            "prod-llm-operator-webhook-tls", "--webhook-service", "prod-llm-operator-webhook", "--webhook-configuration", "prod-llm-operator");
 
-        var server = WebhookHostExtension.ServerOptions(RunCommand.OptionsFrom(parse, podNamespace: "ops"))!;
+        var options = RunCommand.OptionsFrom(parse, podNamespace: "ops");
+        var server = WebhookHostExtension.ServerOptions(options)!;
+
+        Assert.Equal(("prod-llm-operator-leader", "ops"), (options.LeaseName, options.LeaseNamespace));
 
         Assert.Equal(("prod-llm-operator-webhook", "ops", "prod-llm-operator-webhook-tls"), (server.ServiceName, server.Namespace, server.CertificateSecretName));
         Assert.Equal(("prod-llm-operator", "prod-llm-operator"), (server.ValidatingConfigurationName, server.MutatingConfigurationName));
