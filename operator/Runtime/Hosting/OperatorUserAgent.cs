@@ -19,7 +19,7 @@ public static class OperatorUserAgent
     private static string Version()
     {
         var version = typeof(OperatorUserAgent).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        // "1.0.0+<commit>": the release version only, as client-go's, so that one release's replicas agree.
+        // "0.1.0+<commit>" (Directory.Build.props' Version): the release version only, as client-go's, so that one release's replicas agree.
         return version.Split('+')[0];
     }
 
