@@ -24,7 +24,7 @@ public static class ManifestValidator
 
     public static IReadOnlyList<ResourceResult> Validate(IReadOnlyList<ManifestDocument> documents)
     {
-        documents = documents.Where(d => !IsGitOpsObject(d)).ToList();
+        documents = documents.Where(d => !IsGitOpsObject(d) && !IsSecret(d)).ToList();
         foreach (var doc in documents.Where(d => !IsModelDeployment(d) && !IsConfigMap(d)))
             throw new ManifestException($"{doc.Location}: kind '{doc.Kind}' ({doc.ApiVersion}) is not a ModelDeployment; " +
                                         $"expected apiVersion {V1Alpha1ModelDeployment.GroupVersion}, kind {V1Alpha1ModelDeployment.EntityKind}.");
@@ -84,6 +84,9 @@ public static class ManifestValidator
         d.Kind == V1Alpha1ModelDeployment.EntityKind && d.ApiVersion == V1Alpha1ModelDeployment.GroupVersion;
 
     private static bool IsConfigMap(ManifestDocument d) => d.Kind == "ConfigMap" && d.ApiVersion == "v1";
+
+    /// <summary>The engine API key's Secret (spec.engine.apiKeySecretRef) sits beside its ModelDeployment; its data is not ours to read.</summary>
+    private static bool IsSecret(ManifestDocument d) => d.Kind == "Secret" && d.ApiVersion == "v1";
 
     /// <summary>
     /// Flux's (*.toolkit.fluxcd.io) and Argo CD's (argoproj.io) own objects sit in the folders they sync, beside the

@@ -71,12 +71,13 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
-    public void Validate_Should_CheckOnlyTheModelDeployments_When_AFolderHoldsFluxObjects()
+    public void Validate_Should_CheckOnlyTheModelDeployments_When_AFolderHoldsFluxObjectsAndSecrets()
     {
         string folder = Directory.CreateTempSubdirectory("validate-flux-").FullName;
         foreach (var file in Directory.GetFiles(RepositoryPaths.Of("examples", "flux"), "*.yaml"))
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         File.Copy(RepositoryPaths.Of("examples", "tiny-llama4.yaml"), Path.Combine(folder, "tiny-llama4.yaml"));
+        File.WriteAllText(Path.Combine(folder, "api-key.yaml"), "apiVersion: v1\nkind: Secret\nmetadata: {name: tiny-api-key}\nstringData: {api-key: sk-1}\n");
 
         var (exit, stdout, stderr) = Run("text", folder);
 
