@@ -27,6 +27,9 @@ const warnStart, warnEnd = "HELM_ERR_START", "HELM_ERR_END"
 
 var warnRegex = regexp.MustCompile(warnStart + `(.*)` + warnEnd)
 
+// releaseutil.SplitManifests: a template's output is split into documents at "---" lines.
+var separator = regexp.MustCompile(`(?m)^---\s*$`)
+
 func warnWrap(msg string) error { return errors.New(warnStart + msg + warnEnd) }
 
 // Helm reads values.yaml with sigs.k8s.io/yaml: YAML to JSON, then encoding/json. So maps are map[string]interface{}
@@ -74,15 +77,14 @@ func jsonable(v interface{}) interface{} {
 // coalesce mirrors chartutil.CoalesceValues for one chart: overrides win, maps merge deeply, null deletes a default.
 func coalesce(dst, src map[string]interface{}) map[string]interface{} {
 	for k, v := range src {
-		if v == nil {
+		sm, isMap := v.(map[string]interface{})
+		dm, wasMap := dst[k].(map[string]interface{})
+		switch {
+		case v == nil:
 			delete(dst, k)
-		} else if sm, ok := v.(map[string]interface{}); ok {
-			if dm, ok := dst[k].(map[string]interface{}); ok {
-				dst[k] = coalesce(dm, sm)
-				continue
-			}
-			dst[k] = v
-		} else {
+		case isMap && wasMap:
+			dst[k] = coalesce(dm, sm)
+		default:
 			dst[k] = v
 		}
 	}
@@ -98,9 +100,7 @@ type Chart struct {
 	KubeVersion string   `yaml:"kubeVersion"`
 	Description string   `yaml:"description"`
 	Type        string   `yaml:"type"`
-	Home        string   `yaml:"home"`
 	Keywords    []string `yaml:"keywords"`
-	Sources     []string `yaml:"sources"`
 }
 
 // APIVersions mirrors chartutil.VersionSet: Has is false unless the version was listed (helm template's default).
@@ -160,7 +160,9 @@ func funcMap(t *template.Template) template.FuncMap {
 		}
 		return m
 	}
-	f["lookup"] = func(string, string, string, string) (map[string]interface{}, error) { return map[string]interface{}{}, nil }
+	f["lookup"] = func(string, string, string, string) (map[string]interface{}, error) {
+		return map[string]interface{}{}, nil
+	}
 	// engine.go initFunMap: include and tpl close over the template set; required and fail wrap their message.
 	f["include"] = func(name string, data interface{}) (string, error) {
 		var buf strings.Builder
@@ -269,7 +271,7 @@ func render(dir, name, namespace, overrides, showOnly string) (string, error) {
 		if strings.HasSuffix(n, "NOTES.txt") || showOnly != "" && !strings.HasSuffix(n, "/"+showOnly) {
 			continue
 		}
-		for _, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(strings.ReplaceAll(buf.String(), "<no value>", ""), -1) {
+		for _, doc := range separator.Split(strings.ReplaceAll(buf.String(), "<no value>", ""), -1) {
 			if strings.TrimSpace(doc) != "" {
 				fmt.Fprintf(&out, "---\n# Source: %s\n%s\n", n, strings.Trim(doc, "\n"))
 			}

@@ -43,7 +43,11 @@ public static class HelmRenderProgram
                 throw new InvalidOperationException($"Go package {package} is missing under {GoPath}/src; the chart render tests need it. Fix: {Install}");
         }
         var output = Directory.CreateTempSubdirectory("helmrender-");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => output.Delete(recursive: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { output.Delete(recursive: true); }
+            catch (IOException) { } // a temporary folder left behind is harmless; a crash at exit is not
+        };
         var file = Path.Combine(output.FullName, "helmrender");
         // GOPATH mode, offline: the Debian packages' sources are the whole dependency set (no module proxy here).
         Dictionary<string, string> environment = new() { ["GO111MODULE"] = "off", ["GOPATH"] = GoPath, ["GOFLAGS"] = "" };
