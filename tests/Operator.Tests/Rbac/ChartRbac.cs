@@ -5,8 +5,8 @@ using LlmOperator.Operator.Webhooks;
 namespace LlmOperator.Operator.Tests.Rbac;
 
 /// <summary>
-/// templates/rbac.yaml of charts/llm-operator rendered for a release named <c>llm-operator</c> in
-/// <see cref="ReleaseNamespace"/>, and the checks of the operator's recorded requests against it.
+/// templates/rbac.yaml of charts/llm-operator rendered as <c>helm template</c> renders it (default values) for a release
+/// named <c>llm-operator</c> in <see cref="ReleaseNamespace"/>, and the checks of the operator's recorded requests against it.
 /// </summary>
 internal static class ChartRbac
 {
@@ -17,16 +17,13 @@ internal static class ChartRbac
 
     public static string TemplatePath => RepositoryPaths.Of("charts", "llm-operator", "templates", "rbac.yaml");
 
-    /// <summary>The named templates of the chart contract, as helm would render them for this release.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Values = new Dictionary<string, string>
+    public static RbacPolicy Load()
     {
-        ["include llm-operator.fullname"] = Release,
-        ["include llm-operator.serviceAccountName"] = ServiceAccount,
-        ["include llm-operator.webhookCertSecretName"] = CertificateSecret,
-        ["Release.Namespace"] = ReleaseNamespace,
-    };
-
-    public static RbacPolicy Load() => RbacPolicy.For(HelmSkeleton.Render(TemplatePath, Values), ReleaseNamespace, ServiceAccount);
+        var output = HelmRenderProgram.Run(RepositoryPaths.Root, RepositoryPaths.Of("charts", "llm-operator"), Release, ReleaseNamespace,
+            showOnly: "templates/rbac.yaml");
+        if (output.ExitCode != 0) throw new InvalidOperationException($"Rendering {TemplatePath} failed ({output.ExitCode}): {output.Error}");
+        return RbacPolicy.For(output.Manifests, ReleaseNamespace, ServiceAccount);
+    }
 
     /// <summary>One line per distinct request the policy refuses, each naming the rule that would allow it.</summary>
     public static IReadOnlyList<string> Refused(RbacPolicy policy, IEnumerable<RequestAttributes> requests) =>
