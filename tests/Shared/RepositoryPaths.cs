@@ -1,6 +1,6 @@
-namespace LlmOperator.Operator.Tests;
+namespace LlmOperator.Tests.Shared;
 
-/// <summary>Finds files of the repository from the test's output folder.</summary>
+/// <summary>Finds files of the repository from the test's output folder (linked into the test projects that read them).</summary>
 internal static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
