@@ -85,16 +85,15 @@ public sealed class DashboardTests
     [Fact]
     public void ConfigMap_Should_ShipTheDashboardWithTheSidecarLabels_When_Enabled()
     {
-        var path = ObservabilityFiles.Chart(RepositoryPaths.Root, "templates", "grafana-dashboard.yaml");
-        var template = File.ReadAllText(path);
+        const string template = "templates/grafana-dashboard.yaml";
+        Assert.Empty(ObservabilityFiles.Rendered(RepositoryPaths.Root, template)); // off by default
 
-        Assert.True(HelmSkeleton.IsGatedBy(path, ".Values.grafanaDashboard.enabled"));
-        Assert.Contains("{{- .Files.Get \"dashboards/llm-operator.json\" | nindent 4 }}", template);
-        Assert.Contains("{{- with .Values.grafanaDashboard.labels }}", template);
-        var configMap = HelmSkeleton.Documents(HelmSkeleton.Render(path, ObservabilityFiles.Values)).Single();
+        var configMap = ObservabilityFiles.Rendered(RepositoryPaths.Root, template, """{"grafanaDashboard": {"enabled": true}}""").Single();
+
         Assert.Equal(("v1", "ConfigMap"), ((string?)configMap["apiVersion"], (string?)configMap["kind"]));
         Assert.Equal(("rel-llm-operator-dashboard", ObservabilityFiles.ReleaseNamespace),
             ((string?)configMap["metadata"]!["name"], (string?)configMap["metadata"]!["namespace"]));
+        Assert.Equal("1", (string?)configMap["metadata"]!["labels"]!["grafana_dashboard"]); // the sidecar's default label
         Assert.True(configMap["data"]!.AsObject().ContainsKey("llm-operator.json"));
     }
 }

@@ -1,6 +1,9 @@
 using LlmOperator.Charts.Tests.Rendering;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.Serialization;
 
 namespace LlmOperator.Charts.Tests.Observability;
 
@@ -10,18 +13,8 @@ namespace LlmOperator.Charts.Tests.Observability;
 /// </summary>
 public static partial class ObservabilityFiles
 {
-    public const string ReleaseNamespace = "llm-system";
+    public const string Release = "rel", ReleaseNamespace = "llm-system";
     public const string MetricsService = "rel-llm-operator-metrics";
-
-    /// <summary>The values the templates are rendered with: what values.yaml holds by default (CHART-CONTRACT.md), for a release "rel".</summary>
-    public static readonly IReadOnlyDictionary<string, string> Values = new Dictionary<string, string>
-    {
-        ["Values.prometheusRule.notReadyMinutes"] = "15",
-        ["Values.prometheusRule.operatorDownMinutes"] = "5",
-        ["Release.Namespace"] = ReleaseNamespace,
-        ["include llm-operator.fullname"] = "rel-llm-operator",
-        ["include llm-operator.metricsServiceName"] = MetricsService,
-    };
 
     [GeneratedRegex("""^\s*label_values\((?:(?<selector>.+),)?\s*[A-Za-z_][A-Za-z0-9_]*\s*\)\s*$""", RegexOptions.Singleline)]
     private static partial Regex LabelValues();
@@ -31,7 +24,34 @@ public static partial class ObservabilityFiles
     public static JsonNode Dashboard(string root) => JsonNode.Parse(File.ReadAllText(Chart(root, "dashboards", "llm-operator.json")))!;
 
     public static JsonNode PrometheusRule(string root) =>
-        HelmSkeleton.Documents(HelmSkeleton.Render(Chart(root, "templates", "prometheusrule.yaml"), Values)).Single();
+        Rendered(root, "templates/prometheusrule.yaml", """{"prometheusRule": {"enabled": true, "labels": {"release": "kube-prometheus-stack"}}}""").Single();
+
+    /// <summary>
+    /// One template as <c>helm template --show-only</c> renders it for release <see cref="Release"/> (values.yaml's
+    /// defaults, with <paramref name="valuesJson"/> merged over them): its documents as JSON, none when it is switched off.
+    /// </summary>
+    public static IReadOnlyList<JsonNode> Rendered(string root, string template, string? valuesJson = null)
+    {
+        var valuesFile = valuesJson is null ? null : Path.Combine(Path.GetTempPath(), $"observability-values-{Guid.NewGuid():N}.json");
+        try
+        {
+            if (valuesFile is not null) File.WriteAllText(valuesFile, valuesJson);
+            var output = HelmRenderProgram.Run(root, Chart(root), Release, ReleaseNamespace, valuesFile, template);
+            if (output.ExitCode != 0) throw new InvalidOperationException($"rendering {template}: {output.Error}");
+            var documents = new List<JsonNode>();
+            var parser = new Parser(new StringReader(output.Manifests));
+            var deserializer = new DeserializerBuilder().Build();
+            var json = new SerializerBuilder().JsonCompatible().Build();
+            parser.Consume<StreamStart>();
+            while (parser.Accept<DocumentStart>(out _))
+                if (deserializer.Deserialize<object?>(parser) is { } document) documents.Add(JsonNode.Parse(json.Serialize(document))!);
+            return documents;
+        }
+        finally
+        {
+            if (valuesFile is not null) File.Delete(valuesFile);
+        }
+    }
 
     public static IEnumerable<JsonNode> Alerts(string root) =>
         PrometheusRule(root)["spec"]!["groups"]!.AsArray().SelectMany(g => g!["rules"]!.AsArray()).Select(r => r!);

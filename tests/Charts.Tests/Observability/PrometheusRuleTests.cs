@@ -7,7 +7,6 @@ namespace LlmOperator.Charts.Tests.Observability;
 /// <summary>charts/llm-operator/templates/prometheusrule.yaml, rendered with the chart's default values.</summary>
 public sealed class PrometheusRuleTests
 {
-    private static readonly string Template = ObservabilityFiles.Chart(RepositoryPaths.Root, "templates", "prometheusrule.yaml");
     private static readonly List<JsonNode> Alerts = ObservabilityFiles.Alerts(RepositoryPaths.Root).ToList();
 
     private static JsonNode Alert(string name) => Alerts.Single(a => (string?)a["alert"] == name);
@@ -17,10 +16,10 @@ public sealed class PrometheusRuleTests
     {
         var rule = ObservabilityFiles.PrometheusRule(RepositoryPaths.Root);
 
-        Assert.True(HelmSkeleton.IsGatedBy(Template, ".Values.prometheusRule.enabled"));
+        Assert.Empty(ObservabilityFiles.Rendered(RepositoryPaths.Root, "templates/prometheusrule.yaml")); // off by default
         Assert.Equal(("monitoring.coreos.com/v1", "PrometheusRule"), ((string?)rule["apiVersion"], (string?)rule["kind"]));
         Assert.Equal(ObservabilityFiles.ReleaseNamespace, (string?)rule["metadata"]!["namespace"]);
-        Assert.Contains("{{- with .Values.prometheusRule.labels }}", File.ReadAllText(Template));
+        Assert.Equal("kube-prometheus-stack", (string?)rule["metadata"]!["labels"]!["release"]); // what Prometheus selects rules by
     }
 
     [Fact]
