@@ -21,13 +21,18 @@ public sealed class PodScheduler(ObjectStore store) : IClusterComponent
     private readonly Dictionary<string, string> _lastFailure = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
+    // kube-scheduler waits for its informers' caches to sync: a pass before the nodes are listed would call every pod
+    // unschedulable on "0/0 nodes" and report it, then report again once the nodes arrive.
+    private volatile bool _podsSynced, _nodesSynced;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var ct = _stop.Token;
         _loops = Task.WhenAll(
-            Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Pods, Changed(_cache.ResetPods), Changed<WatchEvent>(_cache.Apply), SchedulerName, ct), ct),
-            Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Nodes, Changed(_cache.ResetNodes), Changed<WatchEvent>(_cache.ApplyNode), SchedulerName, ct), ct),
+            Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Pods, Changed(pods => { _cache.ResetPods(pods); _podsSynced = true; }),
+                Changed<WatchEvent>(_cache.Apply), SchedulerName, ct), ct),
+            Task.Run(() => StoreWatchLoop.RunAsync(store, BuiltInTypes.Nodes, Changed(nodes => { _cache.ResetNodes(nodes); _nodesSynced = true; }),
+                Changed<WatchEvent>(_cache.ApplyNode), SchedulerName, ct), ct),
             Task.Run(() => ScheduleLoopAsync(ct), ct));
         return Task.CompletedTask;
     }
@@ -68,6 +73,7 @@ public sealed class PodScheduler(ObjectStore store) : IClusterComponent
         while (!ct.IsCancellationRequested)
         {
             await _dirty.WaitAsync(ct);
+            if (!_podsSynced || !_nodesSynced) continue; // the other list's arrival signals again
             var pending = _cache.Pending();
             foreach (var pod in pending)
             {
