@@ -30,7 +30,5 @@ internal static class ChartFiles
     public static IEnumerable<string> ManifestTemplates() => TemplateFiles()
         .Where(f => Path.GetExtension(f) is ".yaml" or ".yml" && !Path.GetFileName(f).StartsWith('_'));
 
-    public static TemplateSkeleton Skeleton(string template) => TemplateSkeleton.FromFile(Of("templates", template));
-
     public static JsonElement ToElement(JsonNode node) => JsonSerializer.SerializeToElement(node);
 }

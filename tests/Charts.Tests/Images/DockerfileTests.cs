@@ -1,3 +1,4 @@
+using LlmOperator.Charts.Tests.Rendering;
 using System.Text.Json;
 using LlmOperator.Operator.Cli;
 using LlmOperator.Operator.Entities;
@@ -28,7 +29,7 @@ public sealed class DockerfileTests
     public void OperatorImage_Should_StartRunAsTheChartsUser_When_TheChartDeploysIt()
     {
         var image = Read("operator/Dockerfile");
-        var pod = ChartFiles.Skeleton("deployment.yaml").Document("Deployment")["spec"]!["template"]!["spec"]!;
+        var pod = ChartRenderer.Documents().Single(d => d.Kind == "Deployment").Json["spec"]!["template"]!["spec"]!;
 
         Assert.Equal(["dotnet", typeof(RunCommand).Assembly.GetName().Name + ".dll", "run"], image.Entrypoint);
         Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", image.From); // Operator.csproj references Microsoft.AspNetCore.App

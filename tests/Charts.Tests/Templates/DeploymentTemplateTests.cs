@@ -1,136 +1,99 @@
-using System.Text.Json.Nodes;
+using k8s.Models;
 using LlmOperator.Charts.Tests.Rendering;
 using LlmOperator.Operator.Cli;
 
 namespace LlmOperator.Charts.Tests.Templates;
 
+/// <summary>The operator's Deployment as the chart renders it (<see cref="ChartRenderer"/>), with the default values unless named.</summary>
 public sealed class DeploymentTemplateTests
 {
-    private static readonly TemplateSkeleton Skeleton = ChartFiles.Skeleton("deployment.yaml");
-    private static readonly JsonObject Pod = Skeleton.Document("Deployment")["spec"]!["template"]!["spec"]!.AsObject();
-    private static readonly JsonObject Container = Pod["containers"]!.AsArray().Single()!.AsObject();
+    private static readonly V1PodSpec Pod = PodOf(ChartRenderer.Documents());
+    private static readonly V1Container Container = Assert.Single(Pod.Containers);
 
-    private static IReadOnlyList<string> Args() => [.. Container["args"]!.AsArray().Select(a => (string)a!)];
+    private static V1PodSpec PodOf(IEnumerable<RenderedDocument> documents) =>
+        documents.Single(d => d.Kind == "Deployment").As<V1Deployment>().Spec.Template.Spec;
 
     [Fact]
     public void Container_Should_RunRestricted_When_Deployed()
     {
-        var security = Container["securityContext"]!;
+        var security = Container.SecurityContext;
 
-        Assert.Equal(true, (bool?)security["runAsNonRoot"]);
-        Assert.Equal(true, (bool?)security["readOnlyRootFilesystem"]);
-        Assert.Equal(false, (bool?)security["allowPrivilegeEscalation"]);
-        Assert.Equal(["ALL"], security["capabilities"]!["drop"]!.AsArray().Select(c => (string?)c));
-        Assert.Equal("RuntimeDefault", (string?)security["seccompProfile"]!["type"]);
+        Assert.Equal((true, true, false), (security.RunAsNonRoot, security.ReadOnlyRootFilesystem, security.AllowPrivilegeEscalation));
+        Assert.Equal(["ALL"], security.Capabilities.Drop);
+        Assert.Equal("RuntimeDefault", security.SeccompProfile.Type);
     }
 
-    [Fact]
-    public void Pod_Should_PassTheRestrictedPodSecurityStandard_When_Deployed()
+    [Theory]
+    [MemberData(nameof(RenderScenario.Names), MemberType = typeof(RenderScenario))]
+    public void Pod_Should_PassTheRestrictedPodSecurityStandard_When_AnyValues(string scenario)
     {
-        // Ports and probes hold placeholders where the template has {{ }}; the profile does not look at them.
-        var pod = Pod.DeepClone().AsObject();
-        foreach (var container in pod["containers"]!.AsArray()) container!.AsObject().Remove("ports");
+        var s = RenderScenario.All[scenario];
 
-        Assert.Empty(LlmOperator.Tests.Shared.RestrictedPodSecurity.Violations(k8s.KubernetesJson.Deserialize<k8s.Models.V1PodSpec>(pod.ToJsonString())));
+        Assert.Empty(RestrictedPodSecurity.Violations(PodOf(ChartRenderer.Documents(s.ValuesObject, s.Release, s.Namespace))));
     }
 
     [Fact]
     public void Pod_Should_RunAsNonRootWithTheDefaultSeccompProfile_When_Deployed()
     {
-        var security = Pod["securityContext"]!;
-
-        Assert.Equal(true, (bool?)security["runAsNonRoot"]);
-        Assert.Equal(65532, (long?)security["runAsUser"]); // the USER of operator/Dockerfile
-        Assert.Equal("RuntimeDefault", (string?)security["seccompProfile"]!["type"]);
+        Assert.Equal((true, 65532L), (Pod.SecurityContext.RunAsNonRoot, Pod.SecurityContext.RunAsUser)); // the USER of operator/Dockerfile
+        Assert.Equal("RuntimeDefault", Pod.SecurityContext.SeccompProfile.Type);
     }
 
     [Fact]
     public void Pod_Should_MountAnEmptyDirOnTmp_When_TheRootFileSystemIsReadOnly()
     {
-        var tmp = Container["volumeMounts"]!.AsArray().Single(m => (string?)m!["mountPath"] == "/tmp")!;
+        var tmp = Container.VolumeMounts.Single(m => m.MountPath == "/tmp");
 
-        var volume = Pod["volumes"]!.AsArray().Single(v => (string?)v!["name"] == (string?)tmp["name"])!;
-        Assert.NotNull(volume["emptyDir"]);
+        Assert.NotNull(Pod.Volumes.Single(v => v.Name == tmp.Name).EmptyDir);
     }
 
     [Fact]
     public void Probes_Should_AskHealthzAndReadyzOnTheMetricsPort_When_Deployed()
     {
-        var metrics = Container["ports"]!.AsArray().Single(p => (string?)p!["name"] == "metrics")!;
+        var metrics = (int)ChartFiles.Values["metrics"]!["port"]!.GetValue<long>();
 
-        Assert.Equal(".Values.metrics.port", Skeleton.ExpressionOf(metrics["containerPort"]));
-        Assert.Equal(("/healthz", "metrics"), ((string?)Container["livenessProbe"]!["httpGet"]!["path"], (string?)Container["livenessProbe"]!["httpGet"]!["port"]));
-        Assert.Equal(("/readyz", "metrics"), ((string?)Container["readinessProbe"]!["httpGet"]!["path"], (string?)Container["readinessProbe"]!["httpGet"]!["port"]));
+        Assert.Equal(metrics, Container.Ports.Single(p => p.Name == "metrics").ContainerPort);
+        Assert.Equal(("/healthz", "metrics"), (Container.LivenessProbe.HttpGet.Path, Container.LivenessProbe.HttpGet.Port.Value));
+        Assert.Equal(("/readyz", "metrics"), (Container.ReadinessProbe.HttpGet.Path, Container.ReadinessProbe.HttpGet.Port.Value));
     }
 
     [Fact]
-    public void Env_Should_GivePodNamespaceFromTheFieldRef_When_Deployed()
-    {
-        var env = Container["env"]!.AsArray().Single(e => (string?)e!["name"] == "POD_NAMESPACE")!;
-
-        Assert.Equal("metadata.namespace", (string?)env["valueFrom"]!["fieldRef"]!["fieldPath"]);
-    }
-
-    [Fact]
-    public void Args_Should_ElectALeaderAndNameTheChartsWebhookResources_When_Deployed()
-    {
-        var args = Args();
-
-        Assert.Contains("--leader-elect", args);
-        Assert.Equal(["include \"llm-operator.webhookServiceName\" ."], Skeleton.ExpressionsIn(Single(args, "--webhook-service=")));
-        Assert.Equal(["include \"llm-operator.fullname\" ."], Skeleton.ExpressionsIn(Single(args, "--webhook-configuration=")));
-        Assert.Equal(["include \"llm-operator.webhookCertSecretName\" ."], Skeleton.ExpressionsIn(Single(args, "--webhook-cert-secret=")));
-        Assert.Equal(["/etc/llm-operator/webhook-tls"], Container["volumeMounts"]!.AsArray()
-            .Where(m => (string?)m!["name"] == "webhook-tls").Select(m => (string?)m!["mountPath"]));
-        Assert.Equal("--webhook-cert-dir=/etc/llm-operator/webhook-tls", Single(args, "--webhook-cert-dir="));
-    }
-
-    /// <summary>Every flag the chart passes (both branches of each if) must be one `run` knows, with a value it accepts.</summary>
-    [Fact]
-    public void Args_Should_ParseWithTheOperatorsRunCommand_When_ValuesAreTheDefaults()
-    {
-        var values = ChartFiles.Values;
-        var args = Args().Select(a => Sample(a, values)).ToList();
-
-        var parse = RunCommand.Create().Parse(args);
-
-        Assert.True(parse.Errors.Count == 0, string.Join("; ", parse.Errors.Select(e => e.Message)) + " in " + string.Join(' ', args));
-        var options = RunCommand.OptionsFrom(parse, podNamespace: "llm-operator");
-        Assert.Equal((8080, 4, 9443, "llm-operator-webhook", "llm-operator"),
-            (options.MetricsPort, options.Concurrency, options.WebhookPort, options.WebhookServiceName, options.WebhookConfigurationName));
-        Assert.Equal("llm-operator-leader", options.LeaseName); // the Lease templates/rbac.yaml's Role names
-    }
-
-    private static string Single(IEnumerable<string> args, string prefix) => args.Single(a => a.StartsWith(prefix, StringComparison.Ordinal));
+    public void Env_Should_GivePodNamespaceFromTheFieldRef_When_Deployed() =>
+        Assert.Equal("metadata.namespace", Container.Env.Single(e => e.Name == "POD_NAMESPACE").ValueFrom.FieldRef.FieldPath);
 
     /// <summary>
-    /// An argument with its placeholders replaced as `helm install llm-operator` with default values renders them:
-    /// `.Values.x` by values.yaml, the release-based names by their value for a release named like the chart.
+    /// Every flag the chart passes, in each of its shapes (the self-managed certificate, cert-manager's, no webhooks,
+    /// one watched namespace, another release), is one `run` knows, with a value it accepts, naming this release's
+    /// resources: its Lease, webhook Service, webhook configurations and certificate Secret.
     /// </summary>
-    private static string Sample(string argument, JsonNode values)
+    [Theory]
+    [MemberData(nameof(RenderScenario.Names), MemberType = typeof(RenderScenario))]
+    public void Args_Should_ParseWithTheOperatorsRunCommand_And_NameTheReleasesResources_When_AnyValues(string scenario)
     {
-        foreach (var expression in Skeleton.ExpressionsIn(argument))
-        {
-            string rendered = expression switch
-            {
-                "include \"llm-operator.fullname\" ." => "llm-operator",
-                "include \"llm-operator.webhookServiceName\" ." => "llm-operator-webhook",
-                "include \"llm-operator.webhookCertSecretName\" ." => "llm-operator-webhook-tls",
-                "." => "models", // inside `with .Values.watchNamespace`
-                _ when expression.StartsWith(".Values.", StringComparison.Ordinal) =>
-                    expression[".Values.".Length..].Split('.').Aggregate((JsonNode?)values, (node, key) => node?[key])?.ToString()
-                    ?? throw new InvalidOperationException($"{expression} has no default"),
-                _ => throw new InvalidOperationException($"deployment.yaml: no sample for {{{{ {expression} }}}}"),
-            };
-            argument = ReplaceFirstPlaceholder(argument, rendered);
-        }
-        return argument;
-    }
+        var s = RenderScenario.All[scenario];
+        var documents = ChartRenderer.Documents(s.ValuesObject, s.Release, s.Namespace);
+        var container = Assert.Single(PodOf(documents).Containers);
 
-    private static string ReplaceFirstPlaceholder(string text, string value)
-    {
-        int start = text.IndexOf("__tpl_", StringComparison.Ordinal);
-        int end = text.IndexOf("__", start + "__tpl_".Length, StringComparison.Ordinal) + 2;
-        return text[..start] + value + text[end..];
+        var parse = RunCommand.Create().Parse(container.Args.ToArray());
+
+        Assert.True(parse.Errors.Count == 0, string.Join("; ", parse.Errors.Select(e => e.Message)) + " in " + string.Join(' ', container.Args));
+        var options = RunCommand.OptionsFrom(parse, podNamespace: s.Namespace);
+        var fullname = documents.Single(d => d.Kind == "Deployment").Name;
+        var values = ChartFiles.Values;
+        Assert.Equal(((int)values["metrics"]!["port"]!.GetValue<long>(), (int)values["concurrency"]!.GetValue<long>()), (options.MetricsPort, options.Concurrency));
+        Assert.True(options.LeaderElect);
+        Assert.Equal(fullname + "-leader", options.LeaseName); // the Lease templates/rbac.yaml's Role names
+        var webhookService = documents.SingleOrDefault(d => d.Kind == "Service" && d.Name.EndsWith("-webhook", StringComparison.Ordinal));
+        if (webhookService is null)
+        {
+            Assert.Null(options.WebhookPort);
+            return;
+        }
+        Assert.Equal((webhookService.Name, fullname), (options.WebhookServiceName, options.WebhookConfigurationName));
+        Assert.Equal((int)values["webhook"]!["port"]!.GetValue<long>(), options.WebhookPort);
+        var certificateSecret = options.WebhookCertificateSecret ?? documents.Single(d => d.Kind == "Certificate").Json["spec"]!["secretName"]!.ToString();
+        Assert.Equal(fullname + "-webhook-tls", certificateSecret);
+        if (options.WebhookCertificateDirectory is { } directory)
+            Assert.Equal(directory, container.VolumeMounts.Single(m => m.Name == "webhook-tls").MountPath);
     }
 }

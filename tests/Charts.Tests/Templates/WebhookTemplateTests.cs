@@ -10,11 +10,17 @@ namespace LlmOperator.Charts.Tests.Templates;
 /// <summary>The chart's webhook configurations against the operator's own (`operator webhook-config`).</summary>
 public sealed class WebhookTemplateTests
 {
-    private static readonly TemplateSkeleton Webhooks = ChartFiles.Skeleton("webhooks.yaml");
+    private static readonly IReadOnlyList<RenderedDocument> Defaults = ChartRenderer.Documents();
+
+    /// <summary>Release "prod" in "ops", cert-manager on, and a policy and timeout other than the defaults.</summary>
+    private static readonly IReadOnlyList<RenderedDocument> Prod = ChartRenderer.Documents(JsonNode.Parse(
+        """{"webhook": {"failurePolicy": "Ignore", "timeoutSeconds": 5, "certManager": {"enabled": true}}}""")!.AsObject(), "prod", "ops");
 
     private static readonly string[] KindNames = ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"];
 
     public static TheoryData<string> Kinds() => [.. KindNames];
+
+    private static JsonObject Document(IEnumerable<RenderedDocument> documents, string kind) => documents.Single(d => d.Kind == kind).Json;
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -22,7 +28,7 @@ public sealed class WebhookTemplateTests
     {
         var expected = Operators(kind)["webhooks"]!.AsArray().Select(w => Comparable(w!.AsObject())).ToList();
 
-        var actual = Webhooks.Document(kind)["webhooks"]!.AsArray().Select(w => Comparable(w!.AsObject())).ToList();
+        var actual = Document(Defaults, kind)["webhooks"]!.AsArray().Select(w => Comparable(w!.AsObject())).ToList();
 
         Assert.Equal(expected.Count, actual.Count);
         foreach (var (want, got) in expected.Zip(actual))
@@ -32,7 +38,7 @@ public sealed class WebhookTemplateTests
     [Fact]
     public void Paths_Should_BeTheServersPaths_When_TheChartRoutesTheWebhooks()
     {
-        var paths = KindNames.SelectMany(k => Webhooks.Document(k)["webhooks"]!.AsArray())
+        var paths = KindNames.SelectMany(k => Document(Defaults, k)["webhooks"]!.AsArray())
             .ToDictionary(w => (string)w!["name"]!, w => (string?)w!["clientConfig"]!["service"]!["path"]);
 
         Assert.Equal(WebhookNames.ValidateModelDeploymentPath, paths[WebhookNames.ValidateModelDeployment]);
@@ -44,16 +50,15 @@ public sealed class WebhookTemplateTests
     [MemberData(nameof(Kinds))]
     public void Configuration_Should_TakeNamesAndPolicyFromTheRelease_When_Rendered(string kind)
     {
-        var configuration = Webhooks.Document(kind);
+        var configuration = Document(Prod, kind);
 
-        Assert.Equal("include \"llm-operator.fullname\" .", Webhooks.ExpressionOf(configuration["metadata"]!["name"]));
-        Assert.Equal(["include \"llm-operator.webhookCertificateName\" ."],
-            Webhooks.ExpressionsIn((string)configuration["metadata"]!["annotations"]!["cert-manager.io/inject-ca-from"]!).Skip(1));
+        Assert.Equal("prod-llm-operator", (string?)configuration["metadata"]!["name"]);
+        Assert.Equal("ops/prod-llm-operator-webhook", (string?)configuration["metadata"]!["annotations"]!["cert-manager.io/inject-ca-from"]);
         foreach (var webhook in configuration["webhooks"]!.AsArray())
         {
-            Assert.Equal(".Values.webhook.failurePolicy", Webhooks.ExpressionOf(webhook!["failurePolicy"]));
-            Assert.Equal(".Values.webhook.timeoutSeconds", Webhooks.ExpressionOf(webhook["timeoutSeconds"]));
-            Assert.Equal("include \"llm-operator.webhookServiceName\" .", Webhooks.ExpressionOf(webhook["clientConfig"]!["service"]!["name"]));
+            Assert.Equal(("Ignore", (long?)5), ((string?)webhook!["failurePolicy"], (long?)webhook["timeoutSeconds"]));
+            Assert.Equal(("prod-llm-operator-webhook", "ops"),
+                ((string?)webhook["clientConfig"]!["service"]!["name"], (string?)webhook["clientConfig"]!["service"]!["namespace"]));
             Assert.Null(webhook["clientConfig"]!["caBundle"]); // filled at run time; helm must not reset it
         }
     }
@@ -61,29 +66,25 @@ public sealed class WebhookTemplateTests
     [Fact]
     public void WebhookService_Should_ForwardHttpsToTheContainersWebhookPort_When_Rendered()
     {
-        var service = ChartFiles.Skeleton("services.yaml").Documents.OfType<JsonObject>()
-            .Single(d => (string?)d["metadata"]!["labels"]!["app.kubernetes.io/component"] == "webhook");
-        var container = ChartFiles.Skeleton("deployment.yaml").Document("Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        var service = Defaults.Single(d => d.Kind == "Service" && d.Name == "llm-operator-webhook").As<k8s.Models.V1Service>();
+        var container = Defaults.Single(d => d.Kind == "Deployment").As<k8s.Models.V1Deployment>().Spec.Template.Spec.Containers.Single();
 
-        var port = service["spec"]!["ports"]!.AsArray().Single()!;
+        var port = Assert.Single(service.Spec.Ports);
 
-        Assert.Equal((443, "webhook"), ((long?)port["port"], (string?)port["targetPort"]));
-        Assert.Contains(container["ports"]!.AsArray(), p => (string?)p!["name"] == "webhook");
+        Assert.Equal((443, "webhook"), (port.Port, port.TargetPort.Value));
+        Assert.Contains(container.Ports, p => p.Name == "webhook");
     }
 
     [Fact]
     public void Certificate_Should_CoverTheWebhookServiceAndFillTheMountedSecret_When_CertManagerIssuesIt()
     {
-        var certificates = ChartFiles.Skeleton("certificate.yaml");
-        var certificate = certificates.Document("Certificate");
+        var certificate = Document(Prod, "Certificate");
 
-        var dnsNames = certificate["spec"]!["dnsNames"]!.AsArray().Select(n => (string)n!).ToList();
-
-        Assert.Equal("include \"llm-operator.webhookCertificateName\" .", certificates.ExpressionOf(certificate["metadata"]!["name"]));
-        Assert.Equal("include \"llm-operator.webhookCertSecretName\" .", certificates.ExpressionOf(certificate["spec"]!["secretName"]));
-        Assert.All(dnsNames, n => Assert.Equal(["include \"llm-operator.webhookServiceName\" .", ".Release.Namespace"], certificates.ExpressionsIn(n)));
-        Assert.Equal([".svc", ".svc.cluster.local"], dnsNames.Select(n => n[n.IndexOf(".svc", StringComparison.Ordinal)..]));
-        Assert.Equal("selfSigned", certificates.Document("Issuer")["spec"]!.AsObject().Single().Key);
+        Assert.Equal("prod-llm-operator-webhook", (string?)certificate["metadata"]!["name"]);
+        Assert.Equal("prod-llm-operator-webhook-tls", (string?)certificate["spec"]!["secretName"]);
+        Assert.Equal(["prod-llm-operator-webhook.ops.svc", "prod-llm-operator-webhook.ops.svc.cluster.local"],
+            certificate["spec"]!["dnsNames"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal("selfSigned", Document(Prod, "Issuer")["spec"]!.AsObject().Single().Key);
     }
 
     /// <summary>The operator's configuration as JSON, through the same serializer kubectl apply gets it from.</summary>
