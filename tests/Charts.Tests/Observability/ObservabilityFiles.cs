@@ -1,9 +1,7 @@
 using LlmOperator.Charts.Tests.Rendering;
+using LlmOperator.Charts.Tests.Yaml;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
-using YamlDotNet.Serialization;
 
 namespace LlmOperator.Charts.Tests.Observability;
 
@@ -32,25 +30,9 @@ public static partial class ObservabilityFiles
     /// </summary>
     public static IReadOnlyList<JsonNode> Rendered(string root, string template, string? valuesJson = null)
     {
-        var valuesFile = valuesJson is null ? null : Path.Combine(Path.GetTempPath(), $"observability-values-{Guid.NewGuid():N}.json");
-        try
-        {
-            if (valuesFile is not null) File.WriteAllText(valuesFile, valuesJson);
-            var output = HelmRenderProgram.Run(root, Chart(root), Release, ReleaseNamespace, valuesFile, template);
-            if (output.ExitCode != 0) throw new InvalidOperationException($"rendering {template}: {output.Error}");
-            var documents = new List<JsonNode>();
-            var parser = new Parser(new StringReader(output.Manifests));
-            var deserializer = new DeserializerBuilder().Build();
-            var json = new SerializerBuilder().JsonCompatible().Build();
-            parser.Consume<StreamStart>();
-            while (parser.Accept<DocumentStart>(out _))
-                if (deserializer.Deserialize<object?>(parser) is { } document) documents.Add(JsonNode.Parse(json.Serialize(document))!);
-            return documents;
-        }
-        finally
-        {
-            if (valuesFile is not null) File.Delete(valuesFile);
-        }
+        var output = HelmRenderProgram.Run(root, Chart(root), Release, ReleaseNamespace, valuesJson, template);
+        if (output.ExitCode != 0) throw new InvalidOperationException($"rendering {template}: {output.Error}");
+        return YamlJson.Documents(output.Manifests, template);
     }
 
     public static IEnumerable<JsonNode> Alerts(string root) =>

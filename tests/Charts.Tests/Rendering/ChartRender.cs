@@ -29,19 +29,8 @@ public static partial class ChartRenderer
 
     /// <param name="values">Merged over values.yaml as helm's -f does (null deletes a default).</param>
     public static HelmRenderOutput Render(JsonObject? values = null, string release = Release, string @namespace = Namespace,
-        string? showOnly = null, string? chartDirectory = null)
-    {
-        var file = values is null ? null : Path.Combine(Path.GetTempPath(), $"helmrender-values-{Guid.NewGuid():N}.json");
-        try
-        {
-            if (file is not null) File.WriteAllText(file, values!.ToJsonString());
-            return HelmRenderProgram.Run(RepositoryPaths.Root, chartDirectory ?? ChartFiles.Directory, release, @namespace, file, showOnly);
-        }
-        finally
-        {
-            if (file is not null) File.Delete(file);
-        }
-    }
+        string? showOnly = null, string? chartDirectory = null) =>
+        HelmRenderProgram.Run(RepositoryPaths.Root, chartDirectory ?? ChartFiles.Directory, release, @namespace, values?.ToJsonString(), showOnly);
 
     /// <summary>The documents of a render that must succeed; its error otherwise.</summary>
     public static IReadOnlyList<RenderedDocument> Documents(JsonObject? values = null, string release = Release, string @namespace = Namespace)

@@ -18,15 +18,30 @@ public static class HelmRenderProgram
     private static readonly Lock Gate = new();
     private static string? binary;
 
-    /// <summary>Renders <paramref name="chartDirectory"/> with <paramref name="valuesFile"/> merged over its values.yaml.</summary>
+    /// <summary>
+    /// Renders <paramref name="chartDirectory"/> with <paramref name="valuesJson"/> (a JSON object, as helm's -f file)
+    /// merged over its values.yaml; only <paramref name="showOnly"/>'s documents when given.
+    /// </summary>
     public static HelmRenderOutput Run(string repositoryRoot, string chartDirectory, string release, string @namespace,
-        string? valuesFile = null, string? showOnly = null)
+        string? valuesJson = null, string? showOnly = null)
     {
-        List<string> args = ["-name", release, "-namespace", @namespace];
-        if (valuesFile is not null) args.AddRange(["-values", valuesFile]);
-        if (showOnly is not null) args.AddRange(["-show-only", showOnly]);
-        args.Add(chartDirectory);
-        return Execute(Binary(repositoryRoot), args, environment: [], TimeSpan.FromSeconds(30));
+        var valuesFile = valuesJson is null ? null : Path.Combine(Path.GetTempPath(), $"helmrender-values-{Guid.NewGuid():N}.json");
+        try
+        {
+            List<string> args = ["-name", release, "-namespace", @namespace];
+            if (valuesFile is not null)
+            {
+                File.WriteAllText(valuesFile, valuesJson);
+                args.AddRange(["-values", valuesFile]);
+            }
+            if (showOnly is not null) args.AddRange(["-show-only", showOnly]);
+            args.Add(chartDirectory);
+            return Execute(Binary(repositoryRoot), args, environment: [], TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (valuesFile is not null) File.Delete(valuesFile);
+        }
     }
 
     private static string Binary(string repositoryRoot)

@@ -2,8 +2,6 @@
 -- Argo CD sets the global `obj` to the live object and reads the returned table { status = ..., message = ... }.
 -- The operator writes kstatus's Ready / Reconciling / Stalled plus RolledBack, each with observedGeneration, so the
 -- verdict below agrees with Flux (kstatus): Healthy = Current, Progressing = InProgress, Degraded = Failed.
-local hs = {}
-
 local function condition(conditionType)
   if obj.status == nil or obj.status.conditions == nil then
     return nil
@@ -27,50 +25,29 @@ local function messageOf(c, fallback)
   return fallback
 end
 
+local function verdict(status, message)
+  return { status = status, message = message }
+end
+
 -- A verdict about an older spec says nothing about the one in Git: wait until the operator has read it. The CRD
 -- defaults status.observedGeneration to -1, so a resource nobody has reconciled yet reads back with -1.
 local generation = obj.metadata.generation or 0
 if obj.status == nil or obj.status.observedGeneration == nil or obj.status.observedGeneration < 0 then
-  hs.status = "Progressing"
-  hs.message = "Waiting for the operator to observe generation " .. generation
-  return hs
+  return verdict("Progressing", "Waiting for the operator to observe generation " .. generation)
 end
 if obj.status.observedGeneration < generation then
-  hs.status = "Progressing"
-  hs.message = "Waiting for the operator to observe generation " .. generation ..
-    " (status describes generation " .. obj.status.observedGeneration .. ")"
-  return hs
+  return verdict("Progressing", "Waiting for the operator to observe generation " .. generation ..
+    " (status describes generation " .. obj.status.observedGeneration .. ")")
 end
 
--- Stalled: an invalid spec, a rollout past its progress deadline, or an automatic rollback; nothing changes until
--- the spec does. RolledBack: the spec's revision is not the one serving.
+-- Stalled: an invalid spec, a rollout past its progress deadline, or a rollback; nothing changes until the spec
+-- does. RolledBack: the spec's revision is not the one serving. Then Reconciling, then Ready, in kstatus's order.
 local stalled = condition("Stalled")
-if isTrue(stalled) then
-  hs.status = "Degraded"
-  hs.message = messageOf(stalled, "Stalled")
-  return hs
-end
+if isTrue(stalled) then return verdict("Degraded", messageOf(stalled, "Stalled")) end
 local rolledBack = condition("RolledBack")
-if isTrue(rolledBack) then
-  hs.status = "Degraded"
-  hs.message = messageOf(rolledBack, "Rolled back")
-  return hs
-end
-
+if isTrue(rolledBack) then return verdict("Degraded", messageOf(rolledBack, "Rolled back")) end
 local reconciling = condition("Reconciling")
-if isTrue(reconciling) then
-  hs.status = "Progressing"
-  hs.message = messageOf(reconciling, "Reconciling")
-  return hs
-end
-
+if isTrue(reconciling) then return verdict("Progressing", messageOf(reconciling, "Reconciling")) end
 local ready = condition("Ready")
-if isTrue(ready) then
-  hs.status = "Healthy"
-  hs.message = messageOf(ready, "Ready")
-  return hs
-end
-
-hs.status = "Progressing"
-hs.message = messageOf(ready, "Waiting for the Ready condition")
-return hs
+if isTrue(ready) then return verdict("Healthy", messageOf(ready, "Ready")) end
+return verdict("Progressing", messageOf(ready, "Waiting for the Ready condition"))
