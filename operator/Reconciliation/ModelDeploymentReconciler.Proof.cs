@@ -31,10 +31,8 @@ public sealed partial class ModelDeploymentReconciler
         var target = plan.Target;
         int want = plan.Replicas, ready = observed.ReadyPods.Count;
         if (want == 0) return (plan.Mode == RolloutMode.ScaledToZero ? "" : "spec.replicas is 0.", null);
-        var (apiKey, keyProblem) = await EngineApiKey.ReadAsync(_client, md, ct).ConfigureAwait(false);
-        if (keyProblem is not null) return (keyProblem, ProbeRetry);
-        var probe = LongContextProbe.For(md, model ?? throw new InvalidOperationException("a valid spec has a model")) with { ApiKey = apiKey };
-        if (await OpenGatesAsync(target, observed, probe, ct).ConfigureAwait(false) is { } failure)
+        var probe = LongContextProbe.For(md, model ?? throw new InvalidOperationException("a valid spec has a model"));
+        if (await OpenGatesAsync(md, target, observed, probe, ct).ConfigureAwait(false) is { } failure)
             return (failure, ProbeRetry);
         if (target.Outcome == RevisionOutcome.Good)
             return ($"{ready}/{want} replicas of revision {target.Hash} Ready.", null);
@@ -59,11 +57,18 @@ public sealed partial class ModelDeploymentReconciler
     /// Probes every pod of the revision whose containers are ready and that is not proven yet — all at once: a
     /// revision that crashes on the probe then fails on all its nodes together, which is what tells a bad spec from a
     /// bad node — and sets the proven condition on each that answered. A good revision's pods are probed too (a
-    /// recreated pod, a rollback's pods): each waits behind its own gate. Returns the first failure, or null.
+    /// recreated pod, a rollback's pods): each waits behind its own gate. The engine's API key is read while some pod
+    /// is unproven (so that a missing Secret, which keeps pods from starting, is reported), not once all are proven.
+    /// Returns the first failure (or why the key cannot be read), or null.
     /// </summary>
-    private async Task<string?> OpenGatesAsync(Revision target, RevisionPods observed, LongContextProbe probe, CancellationToken ct)
+    private async Task<string?> OpenGatesAsync(V1Alpha1ModelDeployment md, Revision target, RevisionPods observed, LongContextProbe probe,
+        CancellationToken ct)
     {
         var pending = observed.ContainersReadyPods.Where(p => !ProvenGate.IsProven(p)).ToList();
+        if (observed.Pods.All(ProvenGate.IsProven)) return null;
+        var (apiKey, keyProblem) = await EngineApiKey.ReadAsync(_client, md, ct).ConfigureAwait(false);
+        if (keyProblem is not null) return keyProblem;
+        probe = probe with { ApiKey = apiKey };
         var results = await Task.WhenAll(pending.Select(async pod => (Pod: pod, Result: await _prober.ProbeAsync(probe, pod, ct).ConfigureAwait(false))))
             .ConfigureAwait(false);
         foreach (var (pod, result) in results.Where(r => r.Result.Succeeded))

@@ -51,6 +51,21 @@ public sealed class EngineApiKeyTests
         Assert.DoesNotContain(Key, h.Prober.Calls[0].Probe.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Reconcile_Should_LeaveTheSecretAlone_When_EveryPodIsProven()
+    {
+        using var h = new ReconcilerHarness(s => s.Engine.ApiKeySecretRef = new SecretKeyReference { Name = "engine-key" });
+        PutSecret(h, "api-key", Key);
+        await h.RolloutGoodAsync();
+        h.Cluster.Remove<V1Secret>(ReconcilerHarness.Ns, "engine-key"); // a reconcile that read it now would report it
+
+        await h.SettleAsync();
+
+        var ready = h.Condition(ConditionTypes.Ready);
+        Assert.Equal("True", ready.Status);
+        Assert.DoesNotContain("apiKeySecretRef", ready.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, null, "does not exist; create it: kubectl -n ml create secret generic engine-key --from-literal=api-key=YOUR_KEY")]
     [InlineData("other", Key, "has no non-empty key api-key; add it, or set spec.engine.apiKeySecretRef.key to one of its keys (other)")]
